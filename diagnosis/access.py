@@ -1,0 +1,65 @@
+"""Who may see and change what. Every view, API endpoint and report download goes through here.
+
+- An enterprise user sees and edits its own enterprise's diagnoses (edits only while draft).
+- A solution provider sees submitted diagnoses shared with it, and may add a review to those.
+- A bureau user sees submitted diagnoses of enterprises in its area (all areas when unscoped).
+- An admin sees every submitted diagnosis.
+Drafts are the enterprise's own work in progress: nobody else sees them.
+"""
+from __future__ import annotations
+
+from flask import abort
+from sqlalchemy import Select, exists, select
+
+from .accounts.models import Enterprise, Role, User
+from .assessments.models import SUBMITTED, Diagnosis, Share
+from .extensions import db
+
+
+def visible_diagnoses(user: User) -> Select:
+    """A query of the diagnoses this user may see."""
+    query = select(Diagnosis)
+    if user.role == Role.ENTERPRISE:
+        return query.where(Diagnosis.enterprise_id == (user.enterprise_id or -1))
+    query = query.where(Diagnosis.status == SUBMITTED)
+    if user.role == Role.PROVIDER:
+        return query.where(exists().where(Share.diagnosis_id == Diagnosis.id, Share.provider_id == user.id))
+    if user.role == Role.BUREAU:
+        if user.area_id is not None:
+            query = query.join(Enterprise, Enterprise.id == Diagnosis.enterprise_id).where(
+                Enterprise.area_id == user.area_id)
+        return query
+    if user.role == Role.ADMIN:
+        return query
+    return query.where(False)
+
+
+def can_view(user: User, diagnosis: Diagnosis) -> bool:
+    return db.session.scalar(visible_diagnoses(user).where(Diagnosis.id == diagnosis.id).with_only_columns(Diagnosis.id)) is not None
+
+
+def can_edit(user: User, diagnosis: Diagnosis) -> bool:
+    return user.role == Role.ENTERPRISE and user.enterprise_id == diagnosis.enterprise_id and not diagnosis.is_submitted
+
+
+def can_share(user: User, diagnosis: Diagnosis) -> bool:
+    return user.role == Role.ENTERPRISE and user.enterprise_id == diagnosis.enterprise_id and diagnosis.is_submitted
+
+
+def can_review(user: User, diagnosis: Diagnosis) -> bool:
+    return user.role == Role.PROVIDER and can_view(user, diagnosis)
+
+
+def viewable_or_404(user: User, diagnosis_id: int) -> Diagnosis:
+    """The diagnosis if this user may see it; 404 otherwise (never reveals that it exists)."""
+    diagnosis = db.session.scalar(visible_diagnoses(user).where(Diagnosis.id == diagnosis_id))
+    if diagnosis is None:
+        abort(404)
+    return diagnosis
+
+
+def editable_or_404(user: User, diagnosis_id: int) -> Diagnosis:
+    diagnosis = viewable_or_404(user, diagnosis_id)
+    if not can_edit(user, diagnosis):
+        abort(404)
+    return diagnosis

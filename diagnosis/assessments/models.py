@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, DateTime, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..accounts.models import Enterprise, User, utcnow
+from ..extensions import db
+
+DRAFT = "draft"
+SUBMITTED = "submitted"
+
+
+class QuestionnaireVersion(db.Model):
+    """The exact content of one data file, kept for every version a diagnosis was answered on."""
+
+    __tablename__ = "questionnaire_version"
+    __table_args__ = (UniqueConstraint("key", "sha256", name="uq_questionnaire_version_key_sha"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(200))
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+diagnosis_instruments = Table(
+    "diagnosis_instrument",
+    db.metadata,
+    Column("diagnosis_id", ForeignKey("diagnosis.id", ondelete="CASCADE"), primary_key=True),
+    Column("questionnaire_version_id", ForeignKey("questionnaire_version.id"), primary_key=True),
+)
+
+
+class Diagnosis(db.Model):
+    __tablename__ = "diagnosis"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), index=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    questionnaire_key: Mapped[str] = mapped_column(String(80))
+    status: Mapped[str] = mapped_column(String(20), default=DRAFT, index=True)
+    profile: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    stages_done: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    enterprise: Mapped[Enterprise] = relationship()
+    created_by: Mapped[User] = relationship()
+    instruments: Mapped[list[QuestionnaireVersion]] = relationship(secondary=diagnosis_instruments)
+    results: Mapped[list["DiagnosisResult"]] = relationship(
+        back_populates="diagnosis", order_by="DiagnosisResult.id", cascade="all, delete-orphan")
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == SUBMITTED
+
+    @property
+    def result(self) -> "DiagnosisResult | None":
+        """The current result: the newest scoring of the submitted answers."""
+        return self.results[-1] if self.results else None
+
+    @property
+    def number(self) -> str:
+        year = (self.submitted_at or self.created_at).year
+        return f"ZZ{year}-{self.id:06d}"
+
+
+class DiagnosisResult(db.Model):
+    """A scoring of a submitted diagnosis. Rescoring adds a row; rows are never updated."""
+
+    __tablename__ = "diagnosis_result"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    diagnosis_id: Mapped[int] = mapped_column(ForeignKey("diagnosis.id", ondelete="CASCADE"), index=True)
+    scoring_version: Mapped[str] = mapped_column(String(40))
+    rules_version: Mapped[str] = mapped_column(String(64), default="")
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    diagnosis: Mapped[Diagnosis] = relationship(back_populates="results")
+
+
+class Share(db.Model):
+    """An enterprise shares a submitted diagnosis with a solution provider."""
+
+    __tablename__ = "diagnosis_share"
+    __table_args__ = (UniqueConstraint("diagnosis_id", "provider_id", name="uq_diagnosis_share_pair"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    diagnosis_id: Mapped[int] = mapped_column(ForeignKey("diagnosis.id", ondelete="CASCADE"), index=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    diagnosis: Mapped[Diagnosis] = relationship()
+    provider: Mapped[User] = relationship()
+
+
+class Review(db.Model):
+    """A solution provider's opinion on a shared diagnosis."""
+
+    __tablename__ = "diagnosis_review"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    diagnosis_id: Mapped[int] = mapped_column(ForeignKey("diagnosis.id", ondelete="CASCADE"), index=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    opinion: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    provider: Mapped[User] = relationship()

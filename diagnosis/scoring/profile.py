@@ -1,0 +1,75 @@
+"""Enterprise profile: validation of profile values and the derived indicators (rates)."""
+from __future__ import annotations
+
+from typing import Any
+
+from .errors import ScoreInputError
+
+
+def fields(profile_doc: dict) -> dict[str, dict]:
+    return {f["key"]: f for s in profile_doc["sections"] for f in s["fields"]}
+
+
+def is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def check_value(field: dict, value: Any, key: str) -> Any:
+    """Validate one value of a profile field or a collected number; returns it normalized."""
+    if value is None:
+        return None
+    kind = field["type"]
+    if kind in ("integer", "number"):
+        if not is_number(value) or (kind == "integer" and isinstance(value, float) and not value.is_integer()):
+            raise ScoreInputError(key, f"应为{'整数' if kind == 'integer' else '数值'}，收到 {value!r}")
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ScoreInputError(key, "应为有限数值")
+        if kind == "integer":
+            value = int(value)
+        if "min" in field and value < field["min"]:
+            raise ScoreInputError(key, f"不能小于 {field['min']:g}")
+        if "max" in field and value > field["max"]:
+            raise ScoreInputError(key, f"不能大于 {field['max']:g}")
+        return value
+    options = [o["key"] for o in field["options"]]
+    if kind == "choice":
+        if value not in options:
+            raise ScoreInputError(key, f"未知选项 {value!r}，可选 {', '.join(options)}")
+        return value
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ScoreInputError(key, "多选项应为选项列表，如 [\"infrastructure\"]")
+    for v in value:
+        if v not in options:
+            raise ScoreInputError(key, f"未知选项 {v!r}，可选 {', '.join(options)}")
+    if len(set(value)) != len(value):
+        raise ScoreInputError(key, "选项重复")
+    return [o for o in options if o in value]
+
+
+def validate_profile(profile_doc: dict, values: Any, prefix: str = "profile") -> dict[str, Any]:
+    """Check types, ranges and cross-field rules. Missing fields stay missing (unanswered)."""
+    if values is None:
+        values = {}
+    if not isinstance(values, dict):
+        raise ScoreInputError(prefix, "应为对象（键值对）")
+    known = fields(profile_doc)
+    clean: dict[str, Any] = {}
+    for key, value in values.items():
+        if key not in known:
+            raise ScoreInputError(f"{prefix}.{key}", "未知的企业概况字段")
+        value = check_value(known[key], value, f"{prefix}.{key}")
+        if value is not None:
+            clean[key] = value
+    for key, field in known.items():
+        limit = field.get("not_above")
+        if limit and key in clean and limit in clean and clean[key] > clean[limit]:
+            raise ScoreInputError(f"{prefix}.{key}", f"不能大于“{known[limit]['label']}”（{clean[limit]}）")
+    return clean
+
+
+def indicators(profile_doc: dict, values: dict[str, Any]) -> dict[str, float | None]:
+    out: dict[str, float | None] = {}
+    for ind in profile_doc["indicators"]:
+        num, den = values.get(ind["numerator"]), values.get(ind["denominator"])
+        out[ind["key"]] = round(num / den, 4) if num is not None and den else None
+    return out
