@@ -46,7 +46,6 @@ class Diagnosis(db.Model):
     status: Mapped[str] = mapped_column(String(20), default=DRAFT, index=True)
     profile: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    stages_done: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -81,6 +80,7 @@ class DiagnosisResult(db.Model):
     diagnosis_id: Mapped[int] = mapped_column(ForeignKey("diagnosis.id", ondelete="CASCADE"), index=True)
     scoring_version: Mapped[str] = mapped_column(String(40))
     rules_version: Mapped[str] = mapped_column(String(64), default="")
+    digest: Mapped[str] = mapped_column(String(64), default="")
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 

@@ -65,9 +65,13 @@ def load_document(path: str | Path) -> Document:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         raise DataFileError(source, where, f"not valid YAML: {getattr(exc, 'problem', exc)}") from exc
+    # JSON round trip first: what is validated and scored is exactly what the database stores
+    # (level keys such as 1: become "1").
+    try:
+        data = json.loads(json.dumps(data, ensure_ascii=False))
+    except (TypeError, ValueError) as exc:
+        raise DataFileError(source, "", f"holds a value JSON cannot store ({exc})") from exc
     _validate(data, source)
-    # JSON round trip: what is stored in the database is exactly what the engine scores.
-    data = json.loads(json.dumps(data, ensure_ascii=False))
     return Document(data["key"], data["kind"], data["title"], data, hashlib.sha256(raw).hexdigest(), source)
 
 

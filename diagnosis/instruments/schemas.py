@@ -160,7 +160,7 @@ def validate_sme(c: Checker, d: dict) -> None:
             c.mapping(scene, sp, ("id", "name", "levels"))
             c.key(scene["id"], join(sp, "id"))
             scene_ids.append(scene["id"])
-            c.mapping(scene["levels"], join(sp, "levels"), (1, 2, 3, 4))
+            c.mapping(scene["levels"], join(sp, "levels"), ("1", "2", "3", "4"))
             for lvl, text in scene["levels"].items():
                 c.text(text, join(join(sp, "levels"), lvl))
     c.unique(ids + scene_ids + collect_keys, "questions", "id")
@@ -219,7 +219,7 @@ def validate_cmmm(c: Checker, d: dict) -> None:
         c.integer(sd["min_level"], join(p, "min_level"), 1, 5)
         keys.append(sd["key"])
         lp = join(p, "levels")
-        expected = tuple(range(sd["min_level"], 6))
+        expected = tuple(str(n) for n in range(sd["min_level"], 6))
         c.mapping(sd["levels"], lp, expected)
         for lvl in expected:
             for ii, item in enumerate(c.seq(sd["levels"][lvl], join(lp, lvl), 1)):

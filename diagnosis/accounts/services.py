@@ -1,0 +1,110 @@
+"""Writes for accounts: registration, user creation, API tokens."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..reference.models import Area, Industry
+from .credit_code import credit_code_problem, normalize
+from .models import ApiToken, Enterprise, Role, User, utcnow
+
+
+class AccountError(ValueError):
+    """A field-level problem: ``field`` names the form field, ``message`` is shown next to it."""
+
+    def __init__(self, field: str, message: str):
+        self.field = field
+        self.message = message
+        super().__init__(f"{field}: {message}")
+
+
+@dataclass
+class Registration:
+    enterprise_name: str
+    credit_code: str
+    area_id: int
+    industry_code: str
+    above_scale: bool
+    contact_name: str
+    contact_phone: str
+    email: str
+    password: str
+
+
+def email_taken(email: str) -> bool:
+    return db.session.scalar(select(User.id).where(func.lower(User.email) == email.strip().lower())) is not None
+
+
+def register_enterprise(reg: Registration) -> User:
+    code = normalize(reg.credit_code)
+    problem = credit_code_problem(code)
+    if problem:
+        raise AccountError("credit_code", problem)
+    if db.session.scalar(select(Enterprise.id).where(Enterprise.credit_code == code)) is not None:
+        raise AccountError("credit_code", "该统一社会信用代码已注册，请使用已有账号登录")
+    if email_taken(reg.email):
+        raise AccountError("email", "该邮箱已注册")
+    if db.session.get(Area, reg.area_id) is None:
+        raise AccountError("area_id", "请选择所在县（市、区）")
+    if db.session.get(Industry, reg.industry_code) is None:
+        raise AccountError("industry_code", "请选择所属行业")
+    enterprise = Enterprise(name=reg.enterprise_name.strip(), credit_code=code, area_id=reg.area_id,
+                            industry_code=reg.industry_code, above_scale=reg.above_scale,
+                            contact_name=reg.contact_name.strip(), contact_phone=reg.contact_phone.strip())
+    user = User(email=reg.email.strip().lower(), name=reg.contact_name.strip(), role=Role.ENTERPRISE,
+                enterprise=enterprise)
+    user.set_password(reg.password)
+    db.session.add_all([enterprise, user])
+    db.session.commit()
+    return user
+
+
+def create_user(email: str, password: str, role: Role, name: str = "", organization: str = "",
+                area: Area | None = None, enterprise: Enterprise | None = None) -> User:
+    if email_taken(email):
+        raise AccountError("email", f"{email} 已存在")
+    if role == Role.ENTERPRISE and enterprise is None:
+        raise AccountError("enterprise", "企业用户需关联企业")
+    if len(password) < 8:
+        raise AccountError("password", "密码至少 8 位")
+    user = User(email=email.strip().lower(), name=name or email.split("@")[0], role=role,
+                organization=organization, area=area, enterprise=enterprise)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    user = db.session.scalar(select(User).where(func.lower(User.email) == (email or "").strip().lower()))
+    if user is None or not user.active or not user.check_password(password or ""):
+        return None
+    return user
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(user: User, hours: int) -> tuple[str, datetime]:
+    """A new bearer token; only its hash is stored."""
+    token = secrets.token_urlsafe(32)
+    expires = utcnow() + timedelta(hours=hours)
+    db.session.add(ApiToken(user=user, token_hash=_digest(token), expires_at=expires))
+    db.session.commit()
+    return token, expires
+
+
+def user_for_token(token: str) -> User | None:
+    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
+    if row is None:
+        return None
+    expires = row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=timezone.utc)
+    if expires < utcnow() or not row.user.active:
+        return None
+    return row.user

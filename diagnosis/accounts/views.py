@@ -1,0 +1,59 @@
+"""Login, logout and enterprise self-registration."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ..reference.services import area_choices, industry_choices
+from .forms import LoginForm, RegisterForm
+from .services import AccountError, Registration, authenticate, register_enterprise
+
+bp = Blueprint("auth", __name__)
+
+
+def _safe_next(target: str | None) -> str | None:
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return None
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = authenticate(form.email.data, form.password.data)
+        if user is None:
+            form.password.errors.append("邮箱或密码不正确")
+        else:
+            login_user(user)
+            return redirect(_safe_next(request.args.get("next")) or url_for("home.index"))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    logout_user()
+    flash("已退出登录。", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    form = RegisterForm()
+    form.area_id.choices = [("", "请选择")] + area_choices()
+    form.industry_code.choices = [("", "请选择")] + industry_choices()
+    if form.validate_on_submit():
+        try:
+            user = register_enterprise(Registration(
+                enterprise_name=form.enterprise_name.data, credit_code=form.credit_code.data,
+                area_id=int(form.area_id.data), industry_code=form.industry_code.data,
+                above_scale=form.above_scale.data, contact_name=form.contact_name.data,
+                contact_phone=form.contact_phone.data, email=form.email.data, password=form.password.data))
+        except AccountError as exc:
+            getattr(form, exc.field).errors.append(exc.message)
+        else:
+            login_user(user)
+            flash("注册成功，欢迎使用智造诊断。", "success")
+            return redirect(url_for("enterprise.home"))
+    return render_template("auth/register.html", form=form)

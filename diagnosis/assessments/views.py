@@ -1,0 +1,187 @@
+"""Enterprise area: home, the staged form, submit, result, sharing."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from .. import access, catalog
+from ..accounts.models import Role, User
+from ..extensions import db
+from ..roles import role_required
+from ..scoring import ScoreInputError
+from . import services
+from .forms import attach_error, build_form, collect, specs_for
+from .models import Diagnosis
+from .stages import LEVEL_NAMES, cmmm_progress, stage_by_key, stages
+
+bp = Blueprint("enterprise", __name__)
+
+
+@bp.route("/enterprise")
+@role_required(Role.ENTERPRISE)
+def home():
+    diagnoses = db.session.scalars(access.visible_diagnoses(current_user).order_by(Diagnosis.id.desc())).all()
+    suites = [d for d in catalog.library().of_kind("suite")]
+    suites.sort(key=lambda d: d.key != services.DEFAULT_QUESTIONNAIRE)
+    return render_template("enterprise/home.html", diagnoses=diagnoses, suites=suites,
+                           progress={d.id: services.progress(d) for d in diagnoses if not d.is_submitted})
+
+
+@bp.route("/diagnoses/new", methods=["POST"])
+@role_required(Role.ENTERPRISE)
+def new():
+    try:
+        diagnosis = services.start_diagnosis(current_user, request.form.get("questionnaire") or services.DEFAULT_QUESTIONNAIRE)
+    except services.DiagnosisError as exc:
+        flash(exc.message, "danger")
+        return redirect(url_for(".home"))
+    first = stages(services.documents(diagnosis))[0]
+    return redirect(url_for(".stage", diagnosis_id=diagnosis.id, stage_key=first.key))
+
+
+@bp.route("/diagnoses/<int:diagnosis_id>/continue")
+@role_required(Role.ENTERPRISE)
+def resume(diagnosis_id: int):
+    diagnosis = access.viewable_or_404(current_user, diagnosis_id)
+    if diagnosis.is_submitted:
+        return redirect(url_for(".result", diagnosis_id=diagnosis.id))
+    docs = services.documents(diagnosis)
+    for item in services.progress(diagnosis, docs):
+        if not item["done"]:
+            return redirect(url_for(".stage", diagnosis_id=diagnosis.id, stage_key=item["stage"].key))
+    return redirect(url_for(".confirm", diagnosis_id=diagnosis.id))
+
+
+def _editable(diagnosis_id: int) -> Diagnosis | None:
+    diagnosis = access.viewable_or_404(current_user, diagnosis_id)
+    if diagnosis.is_submitted:
+        flash("该诊断已提交，答案不能再修改。如需更新，请在首页开始新的诊断（会带入上次的企业概况）。", "warning")
+        return None
+    if not access.can_edit(current_user, diagnosis):
+        abort(404)
+    return diagnosis
+
+
+@bp.route("/diagnoses/<int:diagnosis_id>/stages/<stage_key>", methods=["GET", "POST"])
+@role_required(Role.ENTERPRISE)
+def stage(diagnosis_id: int, stage_key: str):
+    diagnosis = _editable(diagnosis_id)
+    if diagnosis is None:
+        return redirect(url_for(".result", diagnosis_id=diagnosis_id))
+    docs = services.documents(diagnosis)
+    current = stage_by_key(docs, stage_key)
+    if current is None:
+        abort(404)
+    all_stages = stages(docs)
+    position = all_stages.index(current)
+    level = cmmm = None
+    if current.kind == "cmmm":
+        if not diagnosis.profile.get("industry_type"):
+            flash("请先在“企业概况”中选择生产类型（离散型或流程型），成熟度评估按此裁剪。", "warning")
+            return redirect(url_for(".stage", diagnosis_id=diagnosis.id, stage_key=all_stages[0].key))
+        cmmm = cmmm_progress(docs, diagnosis.profile, diagnosis.answers)
+        level = request.args.get("level", type=int) or cmmm.next_level or cmmm.asked_up_to
+        level = max(1, min(level, cmmm.asked_up_to))
+    specs = specs_for(docs, current, diagnosis.profile, level)
+    stored = {"profile": diagnosis.profile, "answers": diagnosis.answers}
+    form = build_form(specs, stored, formdata=request.form if request.method == "POST" else None)
+    if request.method == "POST" and form.validate():
+        action = request.form.get("action", "next")
+        values, ok = collect(form, specs, require=(action == "next"))
+        if ok:
+            try:
+                services.save_stage(diagnosis, values)
+            except ScoreInputError as exc:
+                if not attach_error(form, specs, exc):
+                    flash(exc.message, "danger")
+            except services.DiagnosisError as exc:
+                flash(exc.message, "danger")
+                return redirect(url_for(".result", diagnosis_id=diagnosis.id))
+            else:
+                return _after_save(diagnosis, docs, all_stages, position, level, action)
+        flash("本页有需要更正的地方（已在题目旁标出），本页内容尚未保存；之前保存的内容不受影响。", "danger")
+    elif request.method == "POST":
+        flash("页面已过期，请重新提交。", "danger")
+    return render_template(
+        "enterprise/stage.html", diagnosis=diagnosis, stage=current, stages=all_stages, position=position,
+        progress=services.progress(diagnosis, docs), form=form, specs=specs, level=level, cmmm=cmmm,
+        level_names=LEVEL_NAMES)
+
+
+def _after_save(diagnosis, docs, all_stages, position, level, action):
+    here = all_stages[position]
+    if action == "save":
+        flash("已暂存。可以随时从首页继续填写。", "success")
+        return redirect(request.full_path if request.query_string else request.path)
+    if action == "back":
+        if here.kind == "cmmm" and level and level > 1:
+            return redirect(url_for(".stage", diagnosis_id=diagnosis.id, stage_key=here.key, level=level - 1))
+        if position > 0:
+            return redirect(url_for(".stage", diagnosis_id=diagnosis.id, stage_key=all_stages[position - 1].key))
+        return redirect(url_for(".home"))
+    if here.kind == "cmmm":
+        progress = cmmm_progress(docs, diagnosis.profile, diagnosis.answers)
+        if level < progress.asked_up_to:
+            flash(progress.reason_for(level + 1), "success")
+            return redirect(url_for(".stage", diagnosis_id=diagnosis.id, stage_key=here.key, level=level + 1))
+        flash(progress.stop_reason(), "info")
+    if position + 1 < len(all_stages):
+        return redirect(url_for(".stage", diagnosis_id=diagnosis.id, stage_key=all_stages[position + 1].key))
+    return redirect(url_for(".confirm", diagnosis_id=diagnosis.id))
+
+
+@bp.route("/diagnoses/<int:diagnosis_id>/submit", methods=["GET", "POST"])
+@role_required(Role.ENTERPRISE)
+def confirm(diagnosis_id: int):
+    diagnosis = _editable(diagnosis_id)
+    if diagnosis is None:
+        return redirect(url_for(".result", diagnosis_id=diagnosis_id))
+    docs = services.documents(diagnosis)
+    if request.method == "POST":  # CSRF checked by CSRFProtect before the view runs
+        try:
+            services.submit(diagnosis)
+        except services.DiagnosisError as exc:
+            flash(exc.message, "danger")
+            if exc.stage:
+                return redirect(url_for(".stage", diagnosis_id=diagnosis.id, stage_key=exc.stage))
+        else:
+            flash("诊断已提交，结果如下。", "success")
+            return redirect(url_for(".result", diagnosis_id=diagnosis.id))
+    cmmm = cmmm_progress(docs, diagnosis.profile, diagnosis.answers) if docs.cmmm and diagnosis.profile.get("industry_type") else None
+    return render_template("enterprise/confirm.html", diagnosis=diagnosis, progress=services.progress(diagnosis, docs),
+                           cmmm=cmmm, level_names=LEVEL_NAMES)
+
+
+@bp.route("/diagnoses/<int:diagnosis_id>")
+@login_required
+def result(diagnosis_id: int):
+    diagnosis = access.viewable_or_404(current_user, diagnosis_id)
+    if not diagnosis.is_submitted:
+        return redirect(url_for(".resume", diagnosis_id=diagnosis.id))
+    providers = []
+    if access.can_share(current_user, diagnosis):
+        providers = db.session.scalars(select(User).where(User.role == Role.PROVIDER, User.active.is_(True)).order_by(User.organization)).all()
+    from ..reports.pages import result_page_context
+    return render_template("enterprise/result.html", diagnosis=diagnosis, providers=providers,
+                           can_share=access.can_share(current_user, diagnosis),
+                           can_review=access.can_review(current_user, diagnosis),
+                           **result_page_context(diagnosis))
+
+
+@bp.route("/diagnoses/<int:diagnosis_id>/share", methods=["POST"])
+@role_required(Role.ENTERPRISE)
+def share(diagnosis_id: int):
+    diagnosis = access.viewable_or_404(current_user, diagnosis_id)
+    if not access.can_share(current_user, diagnosis):
+        abort(404)
+    provider = db.session.get(User, request.form.get("provider_id", type=int) or 0)
+    try:
+        if provider is None:
+            raise services.DiagnosisError("请选择服务商")
+        services.share_with(diagnosis, provider)
+    except services.DiagnosisError as exc:
+        flash(exc.message, "danger")
+    else:
+        flash(f"已分享给 {provider.organization or provider.name}。", "success")
+    return redirect(url_for(".result", diagnosis_id=diagnosis.id))

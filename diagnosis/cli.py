@@ -1,0 +1,197 @@
+"""The ``diagnosis`` command (a Flask CLI group).
+
+Commands that only read data files (questionnaire, score, report) run without a database and
+without the web app; the others (create-user, seed, rescore, worker, db) run in an app context.
+"""
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import click
+from flask.cli import FlaskGroup, with_appcontext
+
+from .instruments import DataFileError, load_library
+from .scoring import ScoreInputError, score_payload
+
+
+def _create_app():
+    from . import create_app
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False, load_dotenv=False)
+def main():
+    """智造诊断: intelligent-transformation diagnosis for manufacturing enterprises."""
+
+
+def _library(folder: str | None):
+    try:
+        return load_library(folder)
+    except DataFileError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@main.group()
+def questionnaire():
+    """List, export and check the data files in questionnaires/."""
+
+
+@questionnaire.command("list")
+@click.option("--dir", "folder", type=click.Path(file_okay=False), help="questionnaire folder")
+def questionnaire_list(folder):
+    lib = _library(folder)
+    for doc in sorted(lib.documents.values(), key=lambda d: (d.kind, d.key)):
+        click.echo(f"{doc.key:<20} {doc.kind:<11} {doc.version}  {doc.title}")
+
+
+@questionnaire.command("export")
+@click.argument("key")
+@click.option("--dir", "folder", type=click.Path(file_okay=False))
+def questionnaire_export(key, folder):
+    from .instruments.export import export
+    lib = _library(folder)
+    if key not in lib:
+        raise click.ClickException(f"unknown questionnaire {key!r}; known: {', '.join(sorted(lib.documents))}")
+    click.echo(json.dumps(export(lib[key], lib), ensure_ascii=False, indent=2))
+
+
+@questionnaire.command("check")
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+@click.option("--dir", "folder", type=click.Path(file_okay=False))
+def questionnaire_check(files, folder):
+    """Validate the data files (all of the folder, plus any FILE named) and their references."""
+    try:
+        lib = load_library(folder, list(files) or None)
+    except DataFileError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    for doc in sorted(lib.documents.values(), key=lambda d: d.key):
+        click.echo(f"ok  {doc.source}  ({doc.kind}, {doc.version})")
+
+
+def _read_payload(file):
+    text = file.read()
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        click.echo(f"error: (file): 不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}）", err=True)
+        sys.exit(2)
+
+
+def _score_or_exit(payload, lib):
+    try:
+        return score_payload(payload, lib)
+    except ScoreInputError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+
+
+@main.command("score")
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+@click.option("--dir", "folder", type=click.Path(file_okay=False))
+def score(file, folder):
+    """Score an answers FILE (JSON; '-' for stdin) and print the result as JSON."""
+    lib = _library(folder)
+    click.echo(json.dumps(_score_or_exit(_read_payload(file), lib), ensure_ascii=False, indent=2))
+
+
+@main.command("report")
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True))
+@click.option("--enterprise", "enterprise_name", default="（未填写企业名称）", help="name printed on the report")
+@click.option("--dir", "folder", type=click.Path(file_okay=False))
+def report(file, output, enterprise_name, folder):
+    """Render the PDF report of an answers FILE, without a server or database."""
+    from .reports.offline import offline_input
+    from .reports.render import render_pdf
+    lib = _library(folder)
+    payload = _read_payload(file)
+    result = _score_or_exit(payload, lib)
+    started = time.perf_counter()
+    pdf = render_pdf(offline_input(lib, payload, result, enterprise_name))
+    Path(output).write_bytes(pdf)
+    click.echo(f"wrote {output} ({len(pdf) / 1024:.0f} KB in {time.perf_counter() - started:.2f} s)")
+
+
+@main.command("create-user")
+@click.option("--role", required=True, type=click.Choice(["enterprise", "provider", "bureau", "admin"]))
+@click.option("--email", required=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--name", default="")
+@click.option("--organization", default="", help="provider company or bureau name")
+@click.option("--area", "area_code", default=None, help="bureau scope: an area code of areas.yaml (default: whole city)")
+@click.option("--enterprise-code", default=None, help="enterprise role: the enterprise's credit code")
+@with_appcontext
+def create_user_command(role, email, password, name, organization, area_code, enterprise_code):
+    """Create a provider, bureau, admin (or extra enterprise) account."""
+    from sqlalchemy import select
+    from .accounts.models import Enterprise, Role
+    from .accounts.services import AccountError, create_user
+    from .extensions import db
+    from .reference.models import Area
+    area = enterprise = None
+    if area_code:
+        area = db.session.scalar(select(Area).filter_by(code=area_code))
+        if area is None:
+            raise click.ClickException(f"unknown area {area_code!r} (run `diagnosis seed` first?)")
+    if enterprise_code:
+        enterprise = db.session.scalar(select(Enterprise).filter_by(credit_code=enterprise_code.upper()))
+        if enterprise is None:
+            raise click.ClickException(f"no enterprise with credit code {enterprise_code!r}")
+    try:
+        user = create_user(email, password, Role(role), name=name, organization=organization, area=area,
+                           enterprise=enterprise)
+    except AccountError as exc:
+        raise click.ClickException(f"{exc.field}: {exc.message}") from exc
+    scope = f", scope {area.name}" if area else (", whole city" if role == "bureau" else "")
+    click.echo(f"created {user.role.value} {user.email}{scope}")
+
+
+@main.command("seed")
+@click.option("--no-demo", is_flag=True, help="reference data only, no demo accounts")
+@with_appcontext
+def seed(no_demo):
+    """Load reference data (areas, industries) and the demo accounts. Safe to run again."""
+    from . import catalog
+    from .demo import ensure_demo
+    from .reference.services import load_reference_data
+    changed = load_reference_data(catalog.library())
+    click.echo(f"reference data: {changed['areas']} areas and {changed['industries']} industries added or updated")
+    if not no_demo:
+        for line in ensure_demo():
+            click.echo(line)
+
+
+@main.command("rescore")
+@click.option("--batch", default=1000, show_default=True)
+@with_appcontext
+def rescore_command(batch):
+    """Score every submitted diagnosis with the current engine and rules; adds results that changed."""
+    from .assessments.rescoring import rescore_all
+    started = time.perf_counter()
+    seen, added = rescore_all(batch)
+    elapsed = time.perf_counter() - started
+    click.echo(f"rescored {seen} diagnoses in {elapsed:.1f} s ({seen / elapsed if elapsed else 0:.0f}/s); {added} new results")
+
+
+@main.command("worker")
+@click.option("--burst", is_flag=True, help="stop when the queue is empty")
+@with_appcontext
+def worker(burst):
+    """Run an RQ worker for background report rendering (needs REDIS_URL)."""
+    from flask import current_app
+    from redis import Redis
+    from rq import Queue, SimpleWorker
+    from .reports.jobs import QUEUE
+    url = current_app.config.get("REDIS_URL")
+    if not url:
+        raise click.ClickException("REDIS_URL is not set")
+    conn = Redis.from_url(url)
+    SimpleWorker([Queue(QUEUE, connection=conn)], connection=conn).work(burst=burst)
+
+
+def register(app) -> None:
+    """Hook for app-level CLI additions (Flask-Migrate adds ``db`` itself)."""

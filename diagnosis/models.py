@@ -1,0 +1,5 @@
+"""Imports every model module, so metadata (and Alembic autogenerate) sees all tables."""
+from .accounts.models import ApiToken, Enterprise, User  # noqa: F401
+from .assessments.models import Diagnosis, DiagnosisResult, QuestionnaireVersion, Review, Share  # noqa: F401
+from .reference.models import Area, Industry  # noqa: F401
+from .reports.models import StoredReport  # noqa: F401

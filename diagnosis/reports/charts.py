@@ -1,0 +1,207 @@
+"""Server-side SVG charts, shared by the web result page and the PDF report.
+
+Pure functions: data in, an SVG string out (``markupsafe.Markup``, so Jinja2 inserts it as is).
+Every label is escaped. The font is set on the ``<svg>`` element itself, so Chinese labels render
+in WeasyPrint (which does not apply the page's CSS to inline SVG text) and in browsers alike.
+Coordinates are rounded to one decimal to keep the markup small.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from markupsafe import Markup, escape
+
+FONT_FAMILY = "'Noto Sans CJK SC', 'Noto Sans SC', sans-serif"
+
+ACCENT = "#0b5c8a"
+ACCENT_LIGHT = "#7fb3d5"
+PEER = "#d9822b"
+GRID = "#d5dce3"
+AXIS_TEXT = "#6b7785"
+TEXT = "#1f2d3a"
+GROUP_COLORS = ("#0b5c8a", "#2a9d8f", "#7a5ea8", "#d9822b", "#5b7083")
+
+
+def _f(value: float) -> str:
+    """Compact coordinate: one decimal, no trailing zeros."""
+    text = f"{value:.1f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+def _num(value: float | None, digits: int = 2) -> str:
+    if value is None:
+        return "—"
+    text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def _svg_open(width: float, height: float, label: str) -> str:
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{_f(width)}" height="{_f(height)}" '
+            f'viewBox="0 0 {_f(width)} {_f(height)}" font-family="{FONT_FAMILY}" font-size="11" '
+            f'fill="{TEXT}" role="img" aria-label="{escape(label)}">')
+
+
+def _text(x: float, y: float, content: Any, anchor: str = "start", size: float | None = None,
+          fill: str | None = None, weight: str | None = None) -> str:
+    attrs = [f'x="{_f(x)}"', f'y="{_f(y)}"']
+    if anchor != "start":
+        attrs.append(f'text-anchor="{anchor}"')
+    if size is not None:
+        attrs.append(f'font-size="{_f(size)}"')
+    if fill is not None:
+        attrs.append(f'fill="{fill}"')
+    if weight is not None:
+        attrs.append(f'font-weight="{weight}"')
+    return f'<text {" ".join(attrs)}>{escape(content)}</text>'
+
+
+def radar_svg(labels: Sequence[str], values: Sequence[float | None],
+              peer_values: Sequence[float | None] | None = None, max_value: float = 5,
+              series_label: str = "本企业", peer_label: str = "可比企业平均",
+              width: int = 560, height: int = 470) -> Markup:
+    """A radar (spider) chart: one spoke per label, rings at every integer level up to max_value.
+
+    ``None`` values (e.g. a sub-domain tailored out) are drawn at 0 and their label is greyed.
+    """
+    n = len(labels)
+    if n < 3:
+        raise ValueError("a radar chart needs at least three axes")
+    if len(values) != n or (peer_values is not None and len(peer_values) != n):
+        raise ValueError("labels and values must have the same length")
+    legend_h = 26
+    cx, cy = width / 2, (height - legend_h) / 2 + 4
+    radius = min(width / 2 - 92, (height - legend_h) / 2 - 30)
+
+    def point(i: int, value: float) -> tuple[float, float]:
+        angle = -math.pi / 2 + 2 * math.pi * i / n
+        r = radius * max(0.0, min(value, max_value)) / max_value
+        return cx + r * math.cos(angle), cy + r * math.sin(angle)
+
+    out = [_svg_open(width, height, f"雷达图：{n} 个维度，满分 {_num(max_value)}")]
+    # Rings and spokes.
+    steps = int(max_value)
+    for level in range(1, steps + 1):
+        pts = " ".join(f"{_f(x)},{_f(y)}" for x, y in (point(i, level) for i in range(n)))
+        out.append(f'<polygon points="{pts}" fill="none" stroke="{GRID}" stroke-width="{1 if level < steps else 1.4}"/>')
+    for i in range(n):
+        x, y = point(i, max_value)
+        out.append(f'<line x1="{_f(cx)}" y1="{_f(cy)}" x2="{_f(x)}" y2="{_f(y)}" stroke="{GRID}" stroke-width="0.8"/>')
+    for level in range(1, steps + 1):
+        x, y = point(0, level)
+        out.append(_text(x + 4, y + 3.5, level, size=8.5, fill=AXIS_TEXT))
+    # Series.
+    if peer_values is not None:
+        pts = " ".join(f"{_f(x)},{_f(y)}" for x, y in (point(i, v or 0.0) for i, v in enumerate(peer_values)))
+        out.append(f'<polygon points="{pts}" fill="none" stroke="{PEER}" stroke-width="1.6" stroke-dasharray="5 3"/>')
+    pts = " ".join(f"{_f(x)},{_f(y)}" for x, y in (point(i, v or 0.0) for i, v in enumerate(values)))
+    out.append(f'<polygon points="{pts}" fill="{ACCENT}" fill-opacity="0.18" stroke="{ACCENT}" stroke-width="2"/>')
+    for i, v in enumerate(values):
+        x, y = point(i, v or 0.0)
+        out.append(f'<circle cx="{_f(x)}" cy="{_f(y)}" r="2.6" fill="{ACCENT}"/>')
+    # Axis labels with the value.
+    for i, label in enumerate(labels):
+        angle = -math.pi / 2 + 2 * math.pi * i / n
+        lx = cx + (radius + 14) * math.cos(angle)
+        ly = cy + (radius + 14) * math.sin(angle)
+        cos = math.cos(angle)
+        anchor = "middle" if abs(cos) < 0.2 else ("start" if cos > 0 else "end")
+        sin = math.sin(angle)
+        dy = -4 if sin < -0.5 else (10 if sin > 0.5 else 3.5)
+        value = values[i]
+        muted = value is None
+        out.append(_text(lx, ly + dy, label, anchor=anchor, size=10.5, fill=AXIS_TEXT if muted else TEXT))
+        out.append(_text(lx, ly + dy + 12, "不适用" if muted else _num(value), anchor=anchor, size=9,
+                         fill=AXIS_TEXT if muted else ACCENT))
+    # Legend.
+    ly = height - 12
+    items = [(ACCENT, series_label, False)] + ([(PEER, peer_label, True)] if peer_values is not None else [])
+    total = sum(30 + 12 * len(str(t)) + 24 for _, t, _ in items)
+    x = cx - total / 2
+    for color, text, dashed in items:
+        dash = ' stroke-dasharray="5 3"' if dashed else ""
+        out.append(f'<line x1="{_f(x)}" y1="{_f(ly - 4)}" x2="{_f(x + 24)}" y2="{_f(ly - 4)}" stroke="{color}" stroke-width="2.4"{dash}/>')
+        out.append(_text(x + 30, ly, text, size=10.5))
+        x += 30 + 12 * len(str(text)) + 24
+    out.append("</svg>")
+    return Markup("".join(out))
+
+
+def bars_svg(rows: Iterable[Mapping[str, Any]], width: int = 600, label_width: int = 120,
+             row_height: int = 24) -> Markup:
+    """Horizontal bars: ``rows`` of ``{"label", "value", "max", "level": 0|1}``.
+
+    Level-0 rows (dimensions) are bold and dark, level-1 rows (their areas) indented and lighter.
+    The value is printed as ``value / max``.
+    """
+    rows = list(rows)
+    value_width = 78
+    bar_x = label_width
+    bar_w = width - label_width - value_width
+    height = row_height * len(rows) + 8
+    out = [_svg_open(width, height, f"条形图：{len(rows)} 项")]
+    for i, row in enumerate(rows):
+        y = 4 + i * row_height
+        sub = bool(row.get("level"))
+        maximum = float(row.get("max") or 0) or 1.0
+        value = float(row.get("value") or 0)
+        frac = max(0.0, min(value / maximum, 1.0))
+        bar_h = row_height * (0.42 if sub else 0.58)
+        by = y + (row_height - bar_h) / 2
+        label_x = 14 if sub else 0
+        out.append(_text(label_x, y + row_height / 2 + 4, row.get("label", ""), size=10 if sub else 11,
+                         fill=AXIS_TEXT if sub else TEXT, weight=None if sub else "bold"))
+        out.append(f'<rect x="{_f(bar_x)}" y="{_f(by)}" width="{_f(bar_w)}" height="{_f(bar_h)}" fill="#eef2f5"/>')
+        if frac > 0:
+            out.append(f'<rect x="{_f(bar_x)}" y="{_f(by)}" width="{_f(bar_w * frac)}" height="{_f(bar_h)}" '
+                       f'fill="{ACCENT_LIGHT if sub else ACCENT}"/>')
+        out.append(_text(width - 2, y + row_height / 2 + 4, f"{_num(value)} / {_num(maximum)}", anchor="end",
+                         size=10 if sub else 11, fill=AXIS_TEXT if sub else TEXT))
+    out.append("</svg>")
+    return Markup("".join(out))
+
+
+def scene_levels_svg(scenes: Iterable[Mapping[str, Any]], max_level: int = 4, width: int = 600,
+                     row_height: int = 19) -> Markup:
+    """Scene levels 0..max_level: ``scenes`` of ``{"id", "name", "group", "level"}``, grouped in order.
+
+    Each group gets a header line and its own colour; a scale 0..max_level runs along the top.
+    """
+    scenes = list(scenes)
+    groups: list[tuple[str, list[Mapping[str, Any]]]] = []
+    for s in scenes:
+        if not groups or groups[-1][0] != s.get("group", ""):
+            groups.append((s.get("group", ""), []))
+        groups[-1][1].append(s)
+    label_width = 132
+    bar_x = label_width
+    bar_w = width - label_width - 44
+    top = 22
+    height = top + row_height * (len(scenes) + len(groups)) + 6
+    out = [_svg_open(width, height, f"场景等级：{len(scenes)} 个场景，0–{max_level} 级")]
+    for level in range(max_level + 1):
+        x = bar_x + bar_w * level / max_level
+        out.append(f'<line x1="{_f(x)}" y1="{top - 4}" x2="{_f(x)}" y2="{_f(height - 4)}" stroke="{GRID}" '
+                   f'stroke-width="{1.2 if level == 0 else 0.7}"/>')
+        out.append(_text(x, top - 9, f"{level}级", anchor="middle", size=9, fill=AXIS_TEXT))
+    y = top
+    for gi, (group, items) in enumerate(groups):
+        color = GROUP_COLORS[gi % len(GROUP_COLORS)]
+        out.append(f'<rect x="0" y="{_f(y + 5)}" width="4" height="{_f(row_height - 9)}" fill="{color}"/>')
+        out.append(_text(9, y + row_height - 5, group, size=10, fill=color, weight="bold"))
+        y += row_height
+        for s in items:
+            level = max(0, min(int(s.get("level") or 0), max_level))
+            label = f"{s.get('id', '')} {s.get('name', '')}".strip()
+            out.append(_text(12, y + row_height - 5.5, label, size=10))
+            bh = row_height * 0.55
+            by = y + (row_height - bh) / 2
+            if level > 0:
+                out.append(f'<rect x="{_f(bar_x)}" y="{_f(by)}" width="{_f(bar_w * level / max_level)}" '
+                           f'height="{_f(bh)}" fill="{color}"/>')
+            out.append(_text(bar_x + bar_w * level / max_level + 5, y + row_height - 5.5, f"{level}",
+                             size=10, fill=TEXT, weight="bold"))
+            y += row_height
+    out.append("</svg>")
+    return Markup("".join(out))

@@ -1,0 +1,42 @@
+"""What the web result page shows: the stored result plus the same SVG charts as the PDF."""
+from __future__ import annotations
+
+from typing import Any
+
+from ..assessments import services
+from ..assessments.models import Diagnosis
+from . import charts
+from .inputs import peer_averages
+
+
+def sme_charts(sme: dict[str, Any]) -> dict[str, Any]:
+    rows = []
+    for dim in sme["dimension_details"]:
+        rows.append({"label": dim["name"], "value": dim["points"], "max": dim["max"], "level": 0})
+        rows.extend({"label": a["name"], "value": a["points"], "max": a["max"], "level": 1} for a in dim["areas"])
+    scenes = [{"id": sid, **scene} for sid, scene in sme["scenes"].items()]
+    return {"dimensions": charts.bars_svg(rows), "scenes": charts.scene_levels_svg(scenes)}
+
+
+def maturity_radar(cmmm: dict[str, Any], peers: dict | None) -> Any:
+    subs = [(key, sd) for key, sd in cmmm["subdomains"].items() if sd["applicable"]]
+    peer_values = [peers["subdomains"].get(key) for key, _ in subs] if peers else None
+    return charts.radar_svg([sd["name"] for _, sd in subs], [sd["score"] for _, sd in subs], peer_values)
+
+
+def result_page_context(diagnosis: Diagnosis) -> dict[str, Any]:
+    data = diagnosis.result.data
+    sme = data.get("sme") or (data if "total" in data else None)
+    cmmm = data.get("cmmm") or (data if "level_scores" in data else None)
+    peers = peer_averages(diagnosis) if cmmm else None
+    return {
+        "result": data,
+        "sme": sme,
+        "cmmm": cmmm,
+        "peers": peers,
+        "sme_charts": sme_charts(sme) if sme else None,
+        "radar": maturity_radar(cmmm, peers) if cmmm else None,
+        "recommendations": data.get("recommendations", []),
+        "review": services.latest_review(diagnosis),
+        "versions": services.pinned_versions(diagnosis),
+    }

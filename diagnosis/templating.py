@@ -1,0 +1,31 @@
+"""Jinja filters and globals for the web pages."""
+from __future__ import annotations
+
+from datetime import datetime, timezone, timedelta
+
+from .accounts.models import Role
+
+CHINA = timezone(timedelta(hours=8))
+
+
+def pct(value) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+def num(value, digits: int = 2) -> str:
+    if value is None:
+        return "—"
+    return f"{value:.{digits}f}".rstrip("0").rstrip(".") if isinstance(value, float) else str(value)
+
+
+def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    if value is None:
+        return "—"
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(CHINA).strftime(fmt)
+
+
+def init_app(app) -> None:
+    app.jinja_env.filters.update(pct=pct, num=num, local_time=local_time)
+    app.jinja_env.globals.update(Role=Role)
