@@ -116,7 +116,7 @@ def report(file, output, enterprise_name, folder):
     click.echo(f"wrote {output} ({len(pdf) / 1024:.0f} KB in {time.perf_counter() - started:.2f} s)")
 
 
-@main.command("create-user")
+@click.command("create-user")
 @click.option("--role", required=True, type=click.Choice(["enterprise", "provider", "bureau", "admin"]))
 @click.option("--email", required=True)
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
@@ -150,7 +150,7 @@ def create_user_command(role, email, password, name, organization, area_code, en
     click.echo(f"created {user.role.value} {user.email}{scope}")
 
 
-@main.command("seed")
+@click.command("seed")
 @click.option("--no-demo", is_flag=True, help="reference data only, no demo accounts")
 @with_appcontext
 def seed(no_demo):
@@ -165,7 +165,7 @@ def seed(no_demo):
             click.echo(line)
 
 
-@main.command("rescore")
+@click.command("rescore")
 @click.option("--batch", default=1000, show_default=True)
 @with_appcontext
 def rescore_command(batch):
@@ -177,7 +177,7 @@ def rescore_command(batch):
     click.echo(f"rescored {seen} diagnoses in {elapsed:.1f} s ({seen / elapsed if elapsed else 0:.0f}/s); {added} new results")
 
 
-@main.command("worker")
+@click.command("worker")
 @click.option("--burst", is_flag=True, help="stop when the queue is empty")
 @with_appcontext
 def worker(burst):
@@ -193,5 +193,10 @@ def worker(burst):
     SimpleWorker([Queue(QUEUE, connection=conn)], connection=conn).work(burst=burst)
 
 
+APP_COMMANDS = (create_user_command, seed, rescore_command, worker)
+
+
 def register(app) -> None:
-    """Hook for app-level CLI additions (Flask-Migrate adds ``db`` itself)."""
+    """Commands that need the app and its database (Flask-Migrate adds ``db`` itself)."""
+    for command in APP_COMMANDS:
+        app.cli.add_command(command)

@@ -72,7 +72,9 @@ def demo_answers(cmmm_doc: dict | None) -> dict[str, Any]:
 
 
 def demo_payload(library, questionnaire: str = "zhizao-2024") -> dict[str, Any]:
-    cmmm = library.get("cmmm")
+    doc = library[questionnaire]
+    parts = doc.data["parts"] if doc.kind == "suite" else [doc.key]
+    cmmm = next((library[p] for p in parts if library[p].kind == "cmmm"), None)
     return {"questionnaire": questionnaire, "profile": demo_profile(),
             "answers": demo_answers(cmmm.data if cmmm else None)}
 

@@ -1,6 +1,7 @@
 """Login, logout and enterprise self-registration."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
+from wtforms.fields.choices import SelectChoice
 
 from ..reference.services import area_choices, industry_choices
 from .forms import LoginForm, RegisterForm
@@ -41,8 +42,8 @@ def logout():
 @bp.route("/register", methods=["GET", "POST"])
 def register():
     form = RegisterForm()
-    form.area_id.choices = [("", "请选择")] + area_choices()
-    form.industry_code.choices = [("", "请选择")] + industry_choices()
+    form.area_id.choices = [SelectChoice(v, label) for v, label in [("", "请选择")] + area_choices()]
+    form.industry_code.choices = [SelectChoice(v, label) for v, label in [("", "请选择")] + industry_choices()]
     if form.validate_on_submit():
         try:
             user = register_enterprise(Registration(

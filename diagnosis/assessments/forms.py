@@ -11,6 +11,7 @@ from typing import Any, Callable
 
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..scoring import cmmm as cmmm_mod
@@ -200,6 +201,10 @@ def specs_for(docs: Docs, stage: Stage, profile: dict[str, Any], level: int | No
     return cmmm_specs(docs, level or 1, profile)
 
 
+def _choices(spec: FieldSpec) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in spec.options]
+
+
 def build_form(specs: list[FieldSpec], stored: dict[str, dict[str, Any]], formdata=None) -> FlaskForm:
     """A FlaskForm (CSRF included) with one field per spec, pre-filled from the stored answers."""
 
@@ -210,9 +215,9 @@ def build_form(specs: list[FieldSpec], stored: dict[str, dict[str, Any]], formda
         if spec.kind == "number":
             fld = StringField(spec.label, render_kw={"inputmode": "decimal", "autocomplete": "off"})
         elif spec.kind == "multi":
-            fld = MultiCheckboxField(spec.label, choices=spec.options, validate_choice=False)
+            fld = MultiCheckboxField(spec.label, choices=_choices(spec), validate_choice=False)
         else:
-            fld = RadioField(spec.label, choices=spec.options, validate_choice=False)
+            fld = RadioField(spec.label, choices=_choices(spec), validate_choice=False)
         setattr(StageForm, spec.name, fld)
     data = {}
     for spec in specs:

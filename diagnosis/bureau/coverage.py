@@ -1,7 +1,7 @@
 """Diagnosis coverage: above-scale enterprises registered vs. those with a submitted diagnosis."""
 from __future__ import annotations
 
-from sqlalchemy import and_, distinct, func, select
+from sqlalchemy import func, select
 
 from ..accounts.models import Enterprise
 from ..assessments.models import SUBMITTED, Diagnosis
@@ -10,7 +10,7 @@ from ..reference.models import Area, Industry
 
 
 def coverage(area_id: int | None = None) -> dict:
-    diagnosed = (select(distinct(Diagnosis.enterprise_id)).where(Diagnosis.status == SUBMITTED)).scalar_subquery()
+    diagnosed = select(Diagnosis.enterprise_id).where(Diagnosis.status == SUBMITTED).distinct().scalar_subquery()
     base = select(Enterprise).where(Enterprise.above_scale.is_(True))
     if area_id is not None:
         base = base.where(Enterprise.area_id == area_id)

@@ -72,7 +72,7 @@ def radar_svg(labels: Sequence[str], values: Sequence[float | None],
         raise ValueError("labels and values must have the same length")
     legend_h = 26
     cx, cy = width / 2, (height - legend_h) / 2 + 4
-    radius = min(width / 2 - 92, (height - legend_h) / 2 - 30)
+    radius = min(width / 2 - 95, (height - legend_h) / 2 - 42)
 
     def point(i: int, value: float) -> tuple[float, float]:
         angle = -math.pi / 2 + 2 * math.pi * i / n
@@ -108,7 +108,8 @@ def radar_svg(labels: Sequence[str], values: Sequence[float | None],
         cos = math.cos(angle)
         anchor = "middle" if abs(cos) < 0.2 else ("start" if cos > 0 else "end")
         sin = math.sin(angle)
-        dy = -4 if sin < -0.5 else (10 if sin > 0.5 else 3.5)
+        # Two lines (label, value), placed away from the ring: above it at the top, below at the bottom.
+        dy = -14 if sin < -0.5 else (10 if sin > 0.5 else 0)
         value = values[i]
         muted = value is None
         out.append(_text(lx, ly + dy, label, anchor=anchor, size=10.5, fill=AXIS_TEXT if muted else TEXT))
@@ -128,8 +129,8 @@ def radar_svg(labels: Sequence[str], values: Sequence[float | None],
     return Markup("".join(out))
 
 
-def bars_svg(rows: Iterable[Mapping[str, Any]], width: int = 600, label_width: int = 120,
-             row_height: int = 24) -> Markup:
+def bars_svg(rows: Iterable[Mapping[str, Any]], width: int = 640, label_width: int = 120,
+             row_height: int = 20) -> Markup:
     """Horizontal bars: ``rows`` of ``{"label", "value", "max", "level": 0|1}``.
 
     Level-0 rows (dimensions) are bold and dark, level-1 rows (their areas) indented and lighter.
@@ -162,8 +163,8 @@ def bars_svg(rows: Iterable[Mapping[str, Any]], width: int = 600, label_width: i
     return Markup("".join(out))
 
 
-def scene_levels_svg(scenes: Iterable[Mapping[str, Any]], max_level: int = 4, width: int = 600,
-                     row_height: int = 19) -> Markup:
+def scene_levels_svg(scenes: Iterable[Mapping[str, Any]], max_level: int = 4, width: int = 640,
+                     row_height: int = 18) -> Markup:
     """Scene levels 0..max_level: ``scenes`` of ``{"id", "name", "group", "level"}``, grouped in order.
 
     Each group gets a header line and its own colour; a scale 0..max_level runs along the top.

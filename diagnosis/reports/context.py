@@ -372,6 +372,13 @@ def _indicators(data: ReportInput) -> list[dict]:
     return rows
 
 
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
+
+
+def _reason_text(b: dict) -> str:
+    return f"{b['question']}：{b['answer']}（{b['threshold']}）"
+
+
 def _recommendations(result: dict) -> tuple[list[dict], list[dict]]:
     recs = result.get("recommendations") or []
     titles = {r["id"]: r["title"] for r in recs if "id" in r}
@@ -388,8 +395,10 @@ def _recommendations(result: dict) -> tuple[list[dict], list[dict]]:
             "impact": LEVEL3.get(r.get("impact"), r.get("impact") or ""),
             "score": num(r.get("score")), "because": reasons, "applications": apps,
             "prerequisites": [titles.get(p, p) for p in r.get("prerequisites") or []],
-            "first_reason": (f"{reasons[0]['question']}：{reasons[0]['answer']}（{reasons[0]['threshold']}）"
-                             if reasons else ""),
+            "first_reason": _reason_text(reasons[0]) if reasons else "",
+            "steps_text": " ".join(f"{CIRCLED[i] if i < len(CIRCLED) else str(i + 1) + '.'}{s}"
+                                   for i, s in enumerate(r.get("steps") or [])),
+            "because_text": "；".join(_reason_text(b) for b in reasons),
         })
     phases: list[dict] = []
     for it in items:
@@ -436,6 +445,10 @@ def _answer_text(q: dict, value: Any) -> str:
     return f"{value}. {opts.get(value, value)}"
 
 
+def _chunks(items: list, size: int) -> list[list]:
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
 def _appendix(data: ReportInput, sme: dict | None, cmmm: dict | None) -> dict:
     answers = data.answers or {}
     profile_doc = data.documents.get("profile")
@@ -447,7 +460,7 @@ def _appendix(data: ReportInput, sme: dict | None, cmmm: dict | None) -> dict:
             rows = []
             for f in section["fields"]:
                 value = data.profile.get(f["key"])
-                opts = {o["key"]: o["text"] for o in f.get("options", [])}
+                opts = {o["key"]: o["text"].split("（")[0] for o in f.get("options", [])}
                 if value is None:
                     text = "未填写"
                 elif isinstance(value, list):
@@ -457,51 +470,59 @@ def _appendix(data: ReportInput, sme: dict | None, cmmm: dict | None) -> dict:
                 else:
                     text = f"{num(value)} {f.get('unit', '')}".strip()
                 rows.append({"label": f["label"], "value": text})
-            sections.append({"title": section["title"], "rows": rows})
+            sections.append({"title": section["title"], "pairs": _chunks(rows, 2)})
     else:
-        sections.append({"title": "企业概况", "rows": [{"label": k, "value": num(v) if not isinstance(v, list)
-                                                      else "、".join(map(str, v))} for k, v in data.profile.items()]})
+        rows = [{"label": k, "value": "、".join(map(str, v)) if isinstance(v, list) else num(v)}
+                for k, v in (data.profile or {}).items()]
+        sections.append({"title": "企业概况", "pairs": _chunks(rows, 2)})
     questions = []
-    scene_rows = []
+    scenes = []
     if sme_doc:
-        dims = {d["key"]: d["name"] for d in sme_doc.get("dimensions", [])}
         points = (sme or {}).get("questions") or {}
         for q in sme_doc.get("questions", []):
             collected = []
             for col in q.get("collects") or []:
                 if answers.get(col["key"]) is not None:
-                    collected.append(f"{col['label']}：{num(answers[col['key']])} {col.get('unit', '')}".strip())
-            questions.append({"id": q["id"], "dimension": dims.get(q["dimension"], ""), "text": q["text"],
-                              "answer": _answer_text(q, answers.get(q["id"])), "collected": collected,
+                    collected.append(f"{col['label']} {num(answers[col['key']])} {col.get('unit', '')}".strip())
+            questions.append({"id": q["id"], "text": q["text"], "answer": _answer_text(q, answers.get(q["id"])),
+                              "collected": "；".join(collected),
                               "points": num((points.get(q["id"]) or {}).get("points"))})
         for g in sme_doc.get("scene_groups", []):
-            for s in g["scenes"]:
-                level = answers.get(s["id"])
-                scene_rows.append({"id": s["id"], "name": s["name"], "group": g["name"],
-                                   "level": "未作答" if level is None else f"{level} 级",
-                                   "meaning": (s.get("levels") or {}).get(str(level), "未达到一级要求")
-                                   if level else ("未达到一级要求" if level == 0 else "")})
+            for sc in g["scenes"]:
+                level = answers.get(sc["id"])
+                scenes.append({"id": sc["id"], "name": sc["name"], "level": "未答" if level is None else f"{level}级"})
     elif sme:
         for qid, q in (sme.get("questions") or {}).items():
-            questions.append({"id": qid, "dimension": "", "text": qid, "answer": _text(q.get("answer")) or "未作答",
-                              "collected": [], "points": num(q.get("points"))})
-    items = []
+            questions.append({"id": qid, "text": qid, "answer": _text(q.get("answer")) or "未作答",
+                              "collected": "", "points": num(q.get("points"))})
+        for sid, sc in (sme.get("scenes") or {}).items():
+            scenes.append({"id": sid, "name": sc.get("name", ""), "level": f"{sc.get('level', 0)}级"})
+    matrix = []
     unanswered = 0
+    legend = ""
     if cmmm_doc and cmmm:
-        scale = {float(s["value"]): s["label"] for s in cmmm_doc.get("scale", [])}
+        scale = cmmm_doc.get("scale", [])
+        legend = "、".join(f"{num(float(x['value']))} {x['label']}" for x in sorted(scale, key=lambda x: -x["value"]))
+        legend += "，“—”为不适用"
         for sd in cmmm_doc.get("subdomains", []):
-            rows = []
-            for level in sorted(sd.get("levels", {}), key=int):
-                for item in sd["levels"][level]:
+            cells = []
+            for level in range(1, 6):
+                entries = (sd.get("levels") or {}).get(str(level))
+                if not entries:
+                    cells.append("无")
+                    continue
+                values = []
+                for item in entries:
                     if item["id"] not in answers:
                         unanswered += 1
-                        continue
-                    value = answers[item["id"]]
-                    rows.append({"id": item["id"], "text": item["text"],
-                                 "rating": "不适用" if value is None else scale.get(float(value), num(value))})
-            if rows:
-                items.append({"name": sd["name"], "code": sd["code"], "rows": rows})
-    return {"profile": sections, "questions": questions, "scenes": scene_rows, "cmmm": items,
+                        values.append("·")
+                    else:
+                        value = answers[item["id"]]
+                        values.append("—" if value is None else num(float(value)))
+                cells.append("未作答" if all(v == "·" for v in values) else " / ".join(values))
+            matrix.append({"name": sd["name"], "code": sd["code"], "cells": cells})
+    return {"profile": sections, "questions": questions, "scene_rows": _chunks(scenes, 4),
+            "cmmm": matrix, "cmmm_levels": [CMMM_LEVEL_NAMES[n] for n in range(1, 6)], "cmmm_legend": legend,
             "cmmm_unanswered": unanswered,
             "cmmm_asked_up_to": CMMM_LEVEL_NAMES.get((cmmm or {}).get("asked_up_to") or 0, "")}
 

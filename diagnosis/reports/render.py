@@ -7,12 +7,15 @@ when the library loads, and falls back to fontTools otherwise, which takes secon
 """
 from __future__ import annotations
 
+import base64
+import gc
 import hashlib
 import logging
 import threading
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup, escape
 from weasyprint import CSS, HTML
 
 from .context import ReportInput, build_context
@@ -43,6 +46,21 @@ env = Environment(
     lstrip_blocks=True,
     auto_reload=True,
 )
+
+
+
+def svg_image(svg: str, alt: str = "") -> Markup:
+    """An SVG chart as ``<img src="data:image/svg+xml;base64,...">``.
+
+    WeasyPrint parses an image with the C XML parser and gives its elements no CSS cascade, which
+    is much cheaper than inline ``<svg>`` markup going through the HTML parser and the style
+    computation. The chart code is the same as the web page's (which inlines the SVG).
+    """
+    data = base64.b64encode(str(svg).encode("utf-8")).decode("ascii")
+    return Markup(f'<img class="chart-img" alt="{escape(alt)}" src="data:image/svg+xml;base64,{data}">')
+
+
+env.filters["svg_image"] = svg_image
 
 _css_lock = threading.Lock()
 _css_cache: tuple[int, CSS] | None = None
@@ -84,9 +102,24 @@ def render_html(data: ReportInput, standalone: bool = True) -> str:
 
 
 def render_pdf(data: ReportInput) -> bytes:
-    """The report as PDF bytes."""
-    html = HTML(string=_markup(data), base_url=str(ASSETS_DIR) + "/", url_fetcher=_fetcher)
-    return html.write_pdf(stylesheets=[_stylesheet()], **PDF_OPTIONS)
+    """The report as PDF bytes.
+
+    The cyclic garbage collector is paused while WeasyPrint works: a render allocates a few
+    hundred thousand short-lived objects, and the automatic collections it triggers (which walk the
+    whole heap) otherwise cost about a third of the render time. The young generation is
+    collected once at the end, so memory does not grow across renders.
+    """
+    markup = _markup(data)
+    stylesheet = _stylesheet()
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        html = HTML(string=markup, base_url=str(ASSETS_DIR) + "/", url_fetcher=_fetcher)
+        return html.write_pdf(stylesheets=[stylesheet], **PDF_OPTIONS)
+    finally:
+        if was_enabled:
+            gc.enable()
+            gc.collect(0)
 
 
 def _template_files() -> list[Path]:

@@ -1,0 +1,121 @@
+"""Fixtures. ``app`` runs every database test on SQLite and, when TEST_DATABASE_URL is set, again on
+PostgreSQL. Data is built through the same services the application uses."""
+from __future__ import annotations
+
+import os
+
+import pytest
+from sqlalchemy import text
+
+from diagnosis import create_app
+from diagnosis.accounts.models import Role
+from diagnosis.accounts.services import Registration, create_user, register_enterprise
+from diagnosis.extensions import db
+from diagnosis.instruments import load_library
+from diagnosis.reference.models import Area
+from diagnosis.reference.services import load_reference_data
+
+BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+PASSWORD = "correct-horse-9"
+VALID_CODES = ["91411000MA45XC8D1W", "91411081MA9G7KD2P0", "91411000MA47B3Q9L7"]
+
+
+@pytest.fixture(scope="session")
+def library():
+    return load_library()
+
+
+def _reset(url: str) -> None:
+    """Empty the PostgreSQL test database (tables, Alembic's version table)."""
+    if url.startswith("postgresql"):
+        with db.engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request, tmp_path):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'test.sqlite'}"
+    return os.environ["TEST_DATABASE_URL"]
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "WTF_CSRF_ENABLED": False,
+                      "SECRET_KEY": "test-secret", "REDIS_URL": None})
+    app.instance_path = str(tmp_path / "instance")
+    os.makedirs(app.instance_path, exist_ok=True)
+    with app.app_context():
+        _reset(database_url)
+        db.create_all()
+        load_reference_data(app.extensions["questionnaires"])
+        yield app
+        db.session.remove()
+        _reset(database_url)
+        db.drop_all()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def area(code: str = "jingkai") -> Area:
+    return db.session.query(Area).filter_by(code=code).one()
+
+
+def make_enterprise(name="许昌测试装备制造有限公司", code=VALID_CODES[0], email="ent@example.com",
+                    area_code="jingkai", industry="34", above_scale=True):
+    return register_enterprise(Registration(
+        enterprise_name=name, credit_code=code, area_id=area(area_code).id, industry_code=industry,
+        above_scale=above_scale, contact_name="张三", contact_phone="13800000000", email=email, password=PASSWORD))
+
+
+@pytest.fixture
+def enterprise_user(app):
+    return make_enterprise()
+
+
+@pytest.fixture
+def other_enterprise_user(app):
+    return make_enterprise(name="长葛另一家企业有限公司", code=VALID_CODES[1], email="other@example.com",
+                           area_code="changge", industry="13")
+
+
+@pytest.fixture
+def provider_user(app):
+    return create_user("provider@example.com", PASSWORD, Role.PROVIDER, name="李工", organization="中原智能咨询")
+
+
+@pytest.fixture
+def bureau_user(app):
+    return create_user("bureau@example.com", PASSWORD, Role.BUREAU, name="开发区工信局", area=area("jingkai"))
+
+
+@pytest.fixture
+def city_bureau_user(app):
+    return create_user("city@example.com", PASSWORD, Role.BUREAU, name="市工信局")
+
+
+def login(client, user_or_email, password=PASSWORD):
+    email = getattr(user_or_email, "email", user_or_email)
+    response = client.post("/login", data={"email": email, "password": password})
+    assert response.status_code == 302, response.data.decode()[:500]
+    return response
+
+
+def submit_demo(user, questionnaire="zhizao-2024"):
+    """A complete diagnosis of ``user``'s enterprise, submitted through the services."""
+    from diagnosis import catalog
+    from diagnosis.assessments import services
+    from diagnosis.demo import demo_payload
+    diagnosis = services.start_diagnosis(user, questionnaire)
+    payload = demo_payload(catalog.library(), questionnaire)
+    services.save_stage(diagnosis, {"profile": payload["profile"], "answers": payload["answers"]})
+    services.submit(diagnosis)
+    return diagnosis
