@@ -272,7 +272,9 @@ def _condition(c: Checker, cond, p: str, facts: list) -> None:
         return
     if "fact" not in cond:
         c.fail(p, "needs 'fact' and one of " + ", ".join(CONDITION_OPS) + " (or a group 'any'/'all')")
-    ops = [k for k in cond if k != "fact"]
+    if "guard" in cond and cond["guard"] is not True:
+        c.fail(join(p, "guard"), "is either absent or true")
+    ops = [k for k in cond if k not in ("fact", "guard")]
     if len(ops) != 1 or ops[0] not in CONDITION_OPS:
         c.fail(p, "needs exactly one of " + ", ".join(CONDITION_OPS))
     op = ops[0]
@@ -287,7 +289,8 @@ def _condition(c: Checker, cond, p: str, facts: list) -> None:
 
 def validate_upgrades(c: Checker, d: dict) -> None:
     c.mapping(d, "", HEADER + ("prioritization", "upgrades"), ("description",))
-    pr = c.mapping(d["prioritization"], "prioritization", ("rule", "impact", "feasibility", "phases", "base_phase"))
+    pr = c.mapping(d["prioritization"], "prioritization", ("rule", "impact", "feasibility", "phases", "base_phase"),
+                   ("capacity",))
     c.text(pr["rule"], "prioritization.rule")
     c.mapping(pr["impact"], "prioritization.impact", EFFORTS)
     c.mapping(pr["feasibility"], "prioritization.feasibility", EFFORTS)
@@ -299,6 +302,9 @@ def validate_upgrades(c: Checker, d: dict) -> None:
     c.mapping(pr["base_phase"], "prioritization.base_phase", EFFORTS)
     for k in EFFORTS:
         c.one_of(pr["base_phase"][k], f"prioritization.base_phase.{k}", phases)
+    c.mapping(pr.get("capacity", {}), "prioritization.capacity", optional=phases[:-1])
+    for k, n in pr.get("capacity", {}).items():
+        c.integer(n, f"prioritization.capacity.{k}", low=1)
     ids = []
     for i, up in enumerate(c.seq(d["upgrades"], "upgrades", 1)):
         p = join("upgrades", i)

@@ -200,6 +200,7 @@ def _cmmm(cmmm: dict, doc: dict | None, answers: dict, peers: dict | None) -> di
         subs.append({
             "key": key, "name": sd["name"], "code": sd.get("code", ""), "group": group, "order": order,
             "score": score, "score_text": num(score) if applicable else "—",
+            "score_level": (f"{num(score)}（{CMMM_LEVEL_NAMES.get(reached, '—')}）" if applicable else "—"),
             "reached": CMMM_LEVEL_NAMES.get(reached, "—") if applicable else "—",
             "status": status, "status_class": status_class, "applicable": applicable,
             "strength": applicable and score + 1e-9 >= reference,
@@ -504,6 +505,7 @@ def _appendix(data: ReportInput, sme: dict | None, cmmm: dict | None) -> dict:
         scale = cmmm_doc.get("scale", [])
         legend = "、".join(f"{num(float(x['value']))} {x['label']}" for x in sorted(scale, key=lambda x: -x["value"]))
         legend += "，“—”为不适用"
+        shown = max(1, min(int(cmmm.get("asked_up_to") or 5), 5))
         for sd in cmmm_doc.get("subdomains", []):
             cells = []
             for level in range(1, 6):
@@ -519,10 +521,13 @@ def _appendix(data: ReportInput, sme: dict | None, cmmm: dict | None) -> dict:
                     else:
                         value = answers[item["id"]]
                         values.append("—" if value is None else num(float(value)))
-                cells.append("未作答" if all(v == "·" for v in values) else " / ".join(values))
+                if level <= shown:
+                    cells.append("未作答" if all(v == "·" for v in values) else " / ".join(values))
             matrix.append({"name": sd["name"], "code": sd["code"], "cells": cells})
+    else:
+        shown = 0
     return {"profile": sections, "questions": questions, "scene_rows": _chunks(scenes, 4),
-            "cmmm": matrix, "cmmm_levels": [CMMM_LEVEL_NAMES[n] for n in range(1, 6)], "cmmm_legend": legend,
+            "cmmm": matrix, "cmmm_levels": [CMMM_LEVEL_NAMES[n] for n in range(1, shown + 1)], "cmmm_legend": legend,
             "cmmm_unanswered": unanswered,
             "cmmm_asked_up_to": CMMM_LEVEL_NAMES.get((cmmm or {}).get("asked_up_to") or 0, "")}
 

@@ -12,6 +12,7 @@ from .errors import ScoreInputError
 
 EPS = 1e-9
 SCALE = (0.0, 0.5, 0.8, 1.0)
+_SCALE_SET = frozenset(SCALE)
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,8 @@ def profile_key(compiled: Compiled, profile: dict, prefix: str = "profile") -> s
 
 
 def check_answer(compiled: Compiled, key: str, value: Any, profile: str, prefix: str = "answers") -> Any:
+    if (value.__class__ is float or value.__class__ is int) and value in _SCALE_SET and key in compiled.item_index:
+        return float(value)                     # the common case, checked without building messages
     where = f"{prefix}.{key}"
     if key not in compiled.item_index:
         raise ScoreInputError(where, "未知题号")

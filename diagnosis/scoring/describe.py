@@ -16,6 +16,7 @@ class Describer:
                                        "cmmm.level": "智能制造能力成熟度等级", "cmmm.score": "成熟度得分 S"}
         self.options: dict[str, dict[str, str]] = {}
         self.ratios: set[str] = set()
+        self._thresholds: dict[int, tuple[dict, str]] = {}
         for section in profile_doc["sections"]:
             for f in section["fields"]:
                 self.labels[f"profile.{f['key']}"] = f["label"] + (f"（{f['unit']}）" if f.get("unit") else "")
@@ -54,6 +55,16 @@ class Describer:
 
     def __call__(self, cond: dict, value: Any) -> dict[str, str]:
         fact = cond["fact"]
+        # Conditions are long-lived objects of a loaded catalog: cache by identity (kept alive here).
+        hit = self._thresholds.get(id(cond))
+        if hit is None or hit[0] is not cond:
+            hit = self._thresholds[id(cond)] = (cond, self.threshold(cond))
+        threshold = hit[1]
+        return {"fact": fact, "question": self.labels.get(fact, fact), "answer": self.value(fact, value),
+                "threshold": threshold}
+
+    def threshold(self, cond: dict) -> str:
+        fact = cond["fact"]
         fmt = (lambda t: f"{t * 100:g}%") if fact in self.ratios else (
             (lambda t: f"{t:g} 级") if fact.startswith("scene.") else _num)
         if "below" in cond:
@@ -68,5 +79,4 @@ class Describer:
             threshold = f"已选择“{self.value(fact, cond['has'])}”"
         else:
             threshold = "为 " + " 或 ".join(f"“{self.value(fact, v)}”" for v in cond["in"])
-        return {"fact": fact, "question": self.labels.get(fact, fact), "answer": self.value(fact, value),
-                "threshold": threshold}
+        return threshold

@@ -5,7 +5,7 @@
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from ..instruments import Document, Library
 from . import cmmm as cmmm_mod
@@ -24,31 +24,44 @@ def parts_of(questionnaire: Document, library_get) -> list[Document]:
     return [questionnaire]
 
 
+_CHECKERS: dict[tuple, dict[str, Callable[[Any, str], Any]]] = {}
+
+
+def _checkers(parts: list[Document], profile: dict) -> dict[str, Callable[[Any, str], Any]]:
+    """Answer id -> validator, built once per set of document versions (and production type)."""
+    cmmm_profile = None
+    for doc in parts:
+        if doc.kind == "cmmm":
+            cmmm_profile = cmmm_mod.profile_key(cmmm_mod.compile_cmmm(doc.data, doc.sha256), profile)
+    key = (tuple(d.sha256 for d in parts), cmmm_profile)
+    table = _CHECKERS.get(key)
+    if table is None:
+        table = {}
+        for doc in parts:
+            if doc.kind == "sme":
+                c = sme_mod.compile_sme(doc.data, doc.sha256)
+                for k in [*c.questions, *c.scenes, *c.collects]:
+                    table[k] = lambda v, p, c=c, k=k: sme_mod.check_answer(c, k, v, p)
+            else:
+                c = cmmm_mod.compile_cmmm(doc.data, doc.sha256)
+                for k in c.item_index:
+                    table[k] = lambda v, p, c=c, k=k: cmmm_mod.check_answer(c, k, v, cmmm_profile, p)
+        _CHECKERS[key] = table
+    return table
+
+
 def validate_answers(parts: list[Document], profile: dict, answers: Any, prefix: str = "answers") -> dict[str, Any]:
     if answers is None:
         answers = {}
     if not isinstance(answers, dict):
         raise ScoreInputError(prefix, "应为对象：题号 → 答案")
-    compiled = []
-    for doc in parts:
-        if doc.kind == "sme":
-            compiled.append(("sme", sme_mod.compile_sme(doc.data, doc.sha256)))
-        else:
-            c = cmmm_mod.compile_cmmm(doc.data, doc.sha256)
-            compiled.append(("cmmm", c, cmmm_mod.profile_key(c, profile)))
+    table = _checkers(parts, profile)
     clean: dict[str, Any] = {}
     for key, value in answers.items():
-        if not isinstance(key, str):
-            raise ScoreInputError(f"{prefix}.{key}", "题号应为字符串")
-        for entry in compiled:
-            if entry[0] == "sme" and sme_mod.owns(entry[1], key):
-                clean[key] = sme_mod.check_answer(entry[1], key, value, prefix)
-                break
-            if entry[0] == "cmmm" and cmmm_mod.owns(entry[1], key):
-                clean[key] = cmmm_mod.check_answer(entry[1], key, value, entry[2], prefix)
-                break
-        else:
+        check = table.get(key)
+        if check is None:
             raise ScoreInputError(f"{prefix}.{key}", "未知题号")
+        clean[key] = check(value, prefix)
     return clean
 
 
@@ -82,10 +95,22 @@ def score_answers(questionnaire: Document, parts: list[Document], profile_doc: D
         result.update(sme_result or cmmm_result)
     if upgrades_doc is not None:
         facts = collect_facts(profile, inds, sme_result, cmmm_result, answers)
-        describer = Describer(profile_doc.data, sme_doc.data if sme_doc else None, cmmm_doc.data if cmmm_doc else None)
-        result["recommendations"] = recommend(upgrades_doc.data, facts, describer)
+        describer = _describer(profile_doc, sme_doc, cmmm_doc)
+        result["recommendations"] = recommend(upgrades_doc.data, facts, describer, upgrades_doc.sha256)
         result["prioritization_rule"] = upgrades_doc.data["prioritization"]["rule"]
     return result
+
+
+_DESCRIBERS: dict[tuple, Describer] = {}
+
+
+def _describer(profile_doc: Document, sme_doc: Document | None, cmmm_doc: Document | None) -> Describer:
+    key = (profile_doc.sha256, sme_doc.sha256 if sme_doc else None, cmmm_doc.sha256 if cmmm_doc else None)
+    describer = _DESCRIBERS.get(key)
+    if describer is None:
+        describer = _DESCRIBERS[key] = Describer(profile_doc.data, sme_doc.data if sme_doc else None,
+                                                 cmmm_doc.data if cmmm_doc else None)
+    return describer
 
 
 def score_payload(payload: Any, library: Library) -> dict[str, Any]:

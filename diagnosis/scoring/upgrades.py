@@ -2,12 +2,13 @@
 
 The rule (documented in ``upgrades.yaml``): score = gap x impact x feasibility; ranking by score,
 then every recommended prerequisite before what needs it; phase = the later of the effort's base
-phase and one after the latest recommended prerequisite, capped at the last phase.
+phase and one after the latest recommended prerequisite, capped at the last phase; a phase that
+is full (``capacity``) passes further items on to the next one.
 """
 from __future__ import annotations
 
 import heapq
-from typing import Any
+from typing import Any, Callable
 
 Facts = dict[str, Any]
 
@@ -40,50 +41,110 @@ def collect_facts(profile: dict, indicators: dict, sme: dict | None, cmmm: dict 
     return facts
 
 
-def _leaf(cond: dict, facts: Facts) -> tuple[bool, float]:
+Evaluator = Callable[[Facts], tuple[bool, list]]
+
+
+def _leaf(cond: dict) -> Evaluator:
     fact = cond["fact"]
-    if fact not in facts:
-        return False, 0.0
-    value = facts[fact]
+    guard = bool(cond.get("guard"))
+
+    def held(gap: float) -> tuple[bool, list]:
+        # A guard must hold, but is context rather than a reason: it is not listed and has no gap.
+        return True, ([] if guard else [(cond, gap)])
+
     if "below" in cond:
         t = cond["below"]
-        if value < t:
-            return True, min(1.0, max(0.0, (t - value) / t)) if t > 0 else 1.0
-        return False, 0.0
-    if "at_least" in cond:
-        return value >= cond["at_least"], 1.0
-    if "above" in cond:
-        return value > cond["above"], 1.0
-    if "lacks" in cond:
-        return isinstance(value, list) and cond["lacks"] not in value, 1.0
-    if "has" in cond:
-        return isinstance(value, list) and cond["has"] in value, 1.0
-    return value in cond["in"], 1.0
+
+        def below(facts: Facts):
+            value = facts.get(fact)
+            if value is None or not value < t:
+                return False, []
+            return held(min(1.0, max(0.0, (t - value) / t)) if t > 0 else 1.0)
+        return below
+    if "at_least" in cond or "above" in cond:
+        t = cond.get("at_least", cond.get("above"))
+        strict = "above" in cond
+
+        def compare(facts: Facts):
+            value = facts.get(fact)
+            if value is None or not (value > t if strict else value >= t):
+                return False, []
+            return held(1.0)
+        return compare
+    if "lacks" in cond or "has" in cond:
+        option = cond.get("lacks", cond.get("has"))
+        wanted = "has" in cond
+
+        def membership(facts: Facts):
+            value = facts.get(fact)
+            if not isinstance(value, list) or (option in value) != wanted:
+                return False, []
+            return held(1.0)
+        return membership
+    allowed = cond["in"]
+
+    def one_of(facts: Facts):
+        value = facts.get(fact)
+        if value is None or value not in allowed:
+            return False, []
+        return held(1.0)
+    return one_of
+
+
+def compile_condition(cond: dict) -> Evaluator:
+    """A function of the facts: whether the condition holds, and the leaf conditions that made it hold."""
+    if "any" in cond or "all" in cond:
+        parts = [compile_condition(c) for c in cond.get("any") or cond.get("all")]
+        if "any" in cond:
+            def any_of(facts: Facts):
+                ok, leaves = False, []
+                for part in parts:
+                    held, found = part(facts)
+                    if held:
+                        ok = True
+                        leaves.extend(found)
+                return ok, leaves
+            return any_of
+
+        def all_of(facts: Facts):
+            leaves = []
+            for part in parts:
+                held, found = part(facts)
+                if not held:
+                    return False, []
+                leaves.extend(found)
+            return True, leaves
+        return all_of
+    return _leaf(cond)
 
 
 def evaluate(cond: dict, facts: Facts) -> tuple[bool, list[tuple[dict, float]]]:
-    """Whether the condition holds, and the leaf conditions that made it hold (with their gaps)."""
-    if "any" in cond or "all" in cond:
-        results = [evaluate(c, facts) for c in cond.get("any") or cond.get("all")]
-        if "any" in cond:
-            held = [leaves for ok, leaves in results if ok]
-            return bool(held), [leaf for leaves in held for leaf in leaves]
-        if all(ok for ok, _ in results):
-            return True, [leaf for _, leaves in results for leaf in leaves]
-        return False, []
-    ok, gap = _leaf(cond, facts)
-    return ok, [(cond, gap)] if ok else []
+    return compile_condition(cond)(facts)
 
 
-def recommend(catalog: dict, facts: Facts, describe) -> list[dict[str, Any]]:
-    """``describe(cond, value)`` turns a leaf condition into ``{question, answer, threshold}``."""
+_COMPILED: dict[str, list[Evaluator]] = {}
+
+
+def _triggers(catalog: dict, version: str | None) -> list[Evaluator]:
+    compiled = _COMPILED.get(version) if version else None
+    if compiled is None:
+        compiled = [compile_condition(up["triggers"]) for up in catalog["upgrades"]]
+        if version:
+            _COMPILED[version] = compiled
+    return compiled
+
+
+def recommend(catalog: dict, facts: Facts, describe, version: str | None = None) -> list[dict[str, Any]]:
+    """``describe(cond, value)`` turns a leaf condition into ``{question, answer, threshold}``;
+    ``version`` (the catalog's content hash) lets the compiled triggers be reused."""
     rules = catalog["prioritization"]
     phases = [p["key"] for p in rules["phases"]]
     labels = {p["key"]: p["label"] for p in rules["phases"]}
     selected: dict[str, dict[str, Any]] = {}
     order: dict[str, int] = {}
+    triggers = _triggers(catalog, version)
     for position, up in enumerate(catalog["upgrades"]):
-        ok, leaves = evaluate(up["triggers"], facts)
+        ok, leaves = triggers[position](facts)
         if not ok or not leaves:
             continue
         gap = max(g for _, g in leaves)
@@ -91,8 +152,11 @@ def recommend(catalog: dict, facts: Facts, describe) -> list[dict[str, Any]]:
         because = []
         for cond, _ in leaves:
             entry = describe(cond, facts.get(cond["fact"]))
-            if entry not in because:
+            same = next((b for b in because if b["fact"] == entry["fact"]), None)
+            if same is None:
                 because.append(entry)
+            elif entry["threshold"] not in same["threshold"].split("；"):
+                same["threshold"] += "；" + entry["threshold"]
         rec = {
             "id": up["id"], "kind": up["kind"], "title": up["title"], "summary": up["summary"],
             "steps": up["steps"], "effort": up["effort"], "impact": up["impact"], "serves": up["serves"],
@@ -117,6 +181,8 @@ def recommend(catalog: dict, facts: Facts, describe) -> list[dict[str, Any]]:
     heapq.heapify(ready)
     ranked: list[dict[str, Any]] = []
     phase_of: dict[str, int] = {}
+    capacity = [rules.get("capacity", {}).get(key) for key in phases]
+    load = [0] * len(phases)
     while ready:
         _, _, uid = heapq.heappop(ready)
         rec = selected[uid]
@@ -124,6 +190,9 @@ def recommend(catalog: dict, facts: Facts, describe) -> list[dict[str, Any]]:
         for pre in prereqs[uid]:
             phase = max(phase, phase_of[pre] + 1)
         phase = min(phase, len(phases) - 1)
+        while capacity[phase] is not None and load[phase] >= capacity[phase] and phase < len(phases) - 1:
+            phase += 1
+        load[phase] += 1
         phase_of[uid] = phase
         rec["priority"] = len(ranked) + 1
         rec["phase"] = phases[phase]
