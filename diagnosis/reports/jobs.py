@@ -41,13 +41,22 @@ def status(diagnosis_id: int, result_id: int, template: str) -> str | None:
 
 
 def render_job(diagnosis_id: int) -> int:
-    """Runs in the worker: renders and stores the report; returns the stored report's size."""
+    """Runs in the worker: renders and stores the report; returns the stored report's size.
+
+    ``diagnosis worker`` runs jobs inside its app context; a plain ``rq worker`` gets a new app."""
+    from flask import has_app_context
+
+    if has_app_context():
+        return _render(diagnosis_id)
     from .. import create_app
+    with create_app().app_context():
+        return _render(diagnosis_id)
+
+
+def _render(diagnosis_id: int) -> int:
     from ..assessments.models import Diagnosis
     from ..extensions import db
     from .storage import render_and_store
 
-    app = create_app()
-    with app.app_context():
-        diagnosis = db.session.get(Diagnosis, diagnosis_id)
-        return render_and_store(diagnosis).size
+    db.session.expire_all()     # a long-running worker reads what is in the database now
+    return render_and_store(db.session.get(Diagnosis, diagnosis_id)).size
