@@ -104,7 +104,8 @@ def bench_rescore(lib, count: int) -> None:
     with app.app_context():
         with db.engine.begin() as conn:
             conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-        db.create_all()
+        from flask_migrate import upgrade
+        upgrade()                                    # the real schema, with its storage settings
         load_reference_data(catalog.library())
         ent = Enterprise(name="基准测试企业", credit_code="91411000MA45XC8D1W", area_id=1, industry_code="34",
                          above_scale=True, contact_name="测", contact_phone="13800000000")

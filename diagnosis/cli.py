@@ -167,12 +167,14 @@ def seed(no_demo):
 
 @click.command("rescore")
 @click.option("--batch", default=1000, show_default=True)
+@click.option("--workers", default=None, type=int, help="processes (default: one per CPU core)")
 @with_appcontext
-def rescore_command(batch):
+def rescore_command(batch, workers):
     """Score every submitted diagnosis with the current engine and rules; adds results that changed."""
+    import os
     from .assessments.rescoring import rescore_all
     started = time.perf_counter()
-    seen, added = rescore_all(batch)
+    seen, added = rescore_all(batch, workers or len(os.sched_getaffinity(0)))
     elapsed = time.perf_counter() - started
     click.echo(f"rescored {seen} diagnoses in {elapsed:.1f} s ({seen / elapsed if elapsed else 0:.0f}/s); {added} new results")
 

@@ -5,13 +5,14 @@ and rules, and inserts a new result row where the digest differs. Nothing is upd
 """
 from __future__ import annotations
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import bindparam, func, insert, select, type_coerce
 
 from .. import catalog
+from ..accounts.models import utcnow
 from ..extensions import db
 from ..scoring import score_answers
 from .models import SUBMITTED, Diagnosis, DiagnosisResult, QuestionnaireVersion, diagnosis_instruments
-from .services import result_digest
+from . import result_json
 from .stages import Docs
 
 
@@ -29,22 +30,53 @@ def _docs_for(version_ids: tuple[int, ...], questionnaire_key: str, cache: dict)
     return docs
 
 
-def rescore_all(batch: int = 1000) -> tuple[int, int]:
-    latest = (select(DiagnosisResult.diagnosis_id, func.max(DiagnosisResult.id).label("rid"))
-              .group_by(DiagnosisResult.diagnosis_id).subquery())
+# The encoded text goes into the JSON column as it is: encoded once for the digest and the insert.
+_INSERT = insert(DiagnosisResult).values(
+    diagnosis_id=bindparam("diagnosis_id"), scoring_version=bindparam("scoring_version"),
+    rules_version=bindparam("rules_version"), digest=bindparam("digest"), created_at=bindparam("created_at"),
+    data=type_coerce(bindparam("data_text"), result_json.EncodedJSON))
+
+
+def rescore_all(batch: int = 1000, workers: int = 1, database_url: str | None = None,
+                questionnaires_dir: str | None = None) -> tuple[int, int]:
+    """Rescore every submitted diagnosis; with ``workers`` > 1, in that many processes, each taking
+    the diagnoses whose id modulo ``workers`` is its index. Returns (seen, added)."""
+    if workers <= 1:
+        return _rescore_share(batch, 0, 1)
+    import multiprocessing
+
+    from flask import current_app
+    config = {"SQLALCHEMY_DATABASE_URI": database_url or current_app.config["SQLALCHEMY_DATABASE_URI"],
+              "QUESTIONNAIRES_DIR": questionnaires_dir or current_app.config["QUESTIONNAIRES_DIR"]}
+    db.session.remove()
+    ctx = multiprocessing.get_context("spawn")        # a fresh interpreter: no inherited connections
+    with ctx.Pool(workers) as pool:
+        results = pool.starmap(_rescore_worker, [(config, batch, index, workers) for index in range(workers)])
+    return sum(r[0] for r in results), sum(r[1] for r in results)
+
+
+def _rescore_worker(config: dict, batch: int, index: int, workers: int) -> tuple[int, int]:
+    from .. import create_app
+    with create_app(config).app_context():
+        return _rescore_share(batch, index, workers)
+
+
+def _rescore_share(batch: int, index: int, workers: int) -> tuple[int, int]:
     cache: dict = {}
     seen = added = 0
     last_id = 0
     while True:
         rows = db.session.execute(
-            select(Diagnosis.id, Diagnosis.questionnaire_key, Diagnosis.profile, Diagnosis.answers, DiagnosisResult.digest)
-            .outerjoin(latest, latest.c.diagnosis_id == Diagnosis.id)
-            .outerjoin(DiagnosisResult, DiagnosisResult.id == latest.c.rid)
-            .where(Diagnosis.status == SUBMITTED, Diagnosis.id > last_id)
+            select(Diagnosis.id, Diagnosis.questionnaire_key, Diagnosis.profile, Diagnosis.answers)
+            .where(Diagnosis.status == SUBMITTED, Diagnosis.id > last_id, Diagnosis.id % workers == index)
             .order_by(Diagnosis.id).limit(batch)).all()
         if not rows:
             break
         ids = [r.id for r in rows]
+        newest = select(func.max(DiagnosisResult.id)).where(DiagnosisResult.diagnosis_id.in_(ids)).group_by(
+            DiagnosisResult.diagnosis_id)
+        digests = dict(db.session.execute(select(DiagnosisResult.diagnosis_id, DiagnosisResult.digest)
+                                          .where(DiagnosisResult.id.in_(newest))).all())
         pins: dict[int, list[int]] = {}
         for did, vid in db.session.execute(select(diagnosis_instruments.c.diagnosis_id,
                                                   diagnosis_instruments.c.questionnaire_version_id)
@@ -55,13 +87,14 @@ def rescore_all(batch: int = 1000) -> tuple[int, int]:
             docs = _docs_for(tuple(sorted(pins[r.id])), r.questionnaire_key, cache)
             result = score_answers(docs.suite, list(docs.parts.values()), docs.profile, docs.upgrades,
                                    r.profile, r.answers)
-            digest = result_digest(result)
-            if digest != r.digest:
+            text = result_json.encode(result)
+            digest = result_json.digest(text)
+            if digest != digests.get(r.id):
                 new_rows.append({"diagnosis_id": r.id, "scoring_version": result["scoring_version"],
                                  "rules_version": docs.upgrades.sha256 if docs.upgrades else "",
-                                 "digest": digest, "data": result})
+                                 "digest": digest, "data_text": text, "created_at": utcnow()})
         if new_rows:
-            db.session.execute(insert(DiagnosisResult), new_rows)
+            db.session.execute(_INSERT, new_rows)
         db.session.commit()
         seen += len(rows)
         added += len(new_rows)

@@ -5,8 +5,6 @@ a new result row next to the old ones.
 """
 from __future__ import annotations
 
-import hashlib
-import json
 from typing import Any
 
 from sqlalchemy import select
@@ -17,6 +15,7 @@ from ..extensions import db
 from ..scoring import ScoreInputError, score_answers
 from ..scoring.engine import validate_answers
 from ..scoring.profile import validate_profile
+from . import result_json
 from .models import DRAFT, SUBMITTED, Diagnosis, DiagnosisResult, QuestionnaireVersion, Review, Share
 from .stages import UNANSWERED, Docs, cmmm_prunable, first_incomplete, missing_in_stage, stages
 
@@ -133,7 +132,7 @@ def submit(diagnosis: Diagnosis) -> DiagnosisResult:
 
 
 def result_digest(result: dict[str, Any]) -> str:
-    return hashlib.sha256(json.dumps(result, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    return result_json.digest(result_json.encode(result))
 
 
 def result_row(diagnosis_id: int, docs: Docs, result: dict[str, Any]) -> DiagnosisResult:
