@@ -100,6 +100,7 @@ def score_cmmm(compiled: Compiled, answers: dict[str, Any], profile: str) -> dic
     prof = doc["profiles"][profile]
     weights = prof["weights"]
     # Sub-domain score per level: mean over applicable (non-null) items; None when nothing applies.
+    get = answers.get
     sub_scores: dict[str, dict[int, float | None]] = {}
     for sd in compiled.subdomains:
         per_level: dict[int, float | None] = {}
@@ -108,16 +109,10 @@ def score_cmmm(compiled: Compiled, answers: dict[str, Any], profile: str) -> dic
             if tailored:
                 per_level[level] = None
                 continue
-            total = 0.0
-            count = 0
-            for item in ids:
-                if item in answers:
-                    value = answers[item]
-                    if value is None:
-                        continue
-                    total += value
-                count += 1
-            per_level[level] = total / count if count else None
+            values = [get(item, 0.0) for item in ids]
+            if None in values:
+                values = [v for v in values if v is not None]
+            per_level[level] = sum(values) / len(values) if values else None
         sub_scores[sd.key] = per_level
     raw_levels: dict[int, float] = {}
     for level in range(1, 6):
@@ -138,13 +133,14 @@ def score_cmmm(compiled: Compiled, answers: dict[str, Any], profile: str) -> dic
     score = 5.0 if k == 5 else k + level_scores[k + 1]
     band_level, band_label = _band(method, score)
     level_info = {lv["level"]: lv for lv in doc["levels"]}
-    total_weight = sum(w for key, w in weights.items() if w > 0)
+    static = _subdomain_static(compiled, profile)
     subdomains = {}
     for sd in compiled.subdomains:
+        own = sub_scores[sd.key]
         levels = {}
         for level in range(1, 6):
-            s = sub_scores[sd.key].get(level)
-            levels[str(level)] = None if s is None else (round(s, 4) if level <= asked else 0.0)
+            v = own.get(level)
+            levels[str(level)] = None if v is None else (round(v, 4) if level <= asked else 0.0)
         # Sub-domain maturity on the same 0-5 scale: consecutive levels at the bar (a level without
         # requirements, or with all items not applicable, counts as met), plus the next level's score.
         kd = 0
@@ -152,14 +148,8 @@ def score_cmmm(compiled: Compiled, answers: dict[str, Any], profile: str) -> dic
             kd += 1
         nxt = levels[str(kd + 1)] if kd < 5 else None
         sub_score = 5.0 if kd >= 5 else kd + (nxt or 0.0)
-        subdomains[sd.key] = {
-            "name": sd.name, "code": sd.code, "element": sd.element, "domain": sd.domain,
-            "min_level": sd.min_level,
-            "weight": round(weights[sd.key] / total_weight, 4) if weights[sd.key] > 0 and total_weight else 0.0,
-            "applicable": weights[sd.key] > 0,
-            "levels": levels,
-            "score": round(sub_score, 4) if weights[sd.key] > 0 else None,
-        }
+        subdomains[sd.key] = {**static[sd.key], "levels": levels,
+                              "score": round(sub_score, 4) if weights[sd.key] > 0 else None}
     return {
         "level": band_level,
         "level_label": band_label,
@@ -189,6 +179,25 @@ def score_cmmm(compiled: Compiled, answers: dict[str, Any], profile: str) -> dic
             "notes": method.get("notes", []),
         },
     }
+
+
+_STATIC: dict[tuple[int, str], dict[str, dict]] = {}
+
+
+def _subdomain_static(compiled: Compiled, profile: str) -> dict[str, dict]:
+    """The parts of each sub-domain's result that depend only on the instrument and the profile."""
+    key = (id(compiled), profile)
+    static = _STATIC.get(key)
+    if static is None:
+        weights = compiled.doc["profiles"][profile]["weights"]
+        total = sum(w for w in weights.values() if w > 0)
+        static = {sd.key: {"name": sd.name, "code": sd.code, "element": sd.element, "domain": sd.domain,
+                           "min_level": sd.min_level,
+                           "weight": round(weights[sd.key] / total, 4) if weights[sd.key] > 0 and total else 0.0,
+                           "applicable": weights[sd.key] > 0}
+                  for sd in compiled.subdomains}
+        _STATIC[key] = static
+    return static
 
 
 def items_for_level(compiled: Compiled, level: int, profile: str) -> list[tuple[Subdomain, tuple[str, ...]]]:
