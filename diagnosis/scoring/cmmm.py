@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import ScoreInputError
+from .versioned import per_version
 
 EPS = 1e-9
 SCALE = (0.0, 0.5, 0.8, 1.0)
@@ -33,13 +34,8 @@ class Compiled:
     doc: dict
 
 
-_CACHE: dict[str, Compiled] = {}
-
-
+@per_version
 def compile_cmmm(doc: dict, version: str) -> Compiled:
-    cached = _CACHE.get(version)
-    if cached is not None:
-        return cached
     subs = []
     index = {}
     for sd in doc["subdomains"]:
@@ -51,7 +47,6 @@ def compile_cmmm(doc: dict, version: str) -> Compiled:
                 index[e["id"]] = (sd["key"], level)
         subs.append(Subdomain(sd["key"], sd["code"], sd["name"], sd["element"], sd["domain"], sd["min_level"], items))
     compiled = Compiled(tuple(subs), index, doc)
-    _CACHE[version] = compiled
     return compiled
 
 

@@ -9,6 +9,7 @@ from functools import lru_cache
 from typing import Any
 
 from .errors import ScoreInputError
+from .versioned import per_version
 from .profile import check_value
 
 
@@ -37,13 +38,8 @@ class Compiled:
     doc: dict
 
 
-_CACHE: dict[str, Compiled] = {}
-
-
+@per_version
 def compile_sme(doc: dict, version: str) -> Compiled:
-    cached = _CACHE.get(version)
-    if cached is not None:
-        return cached
     questions = {}
     collects = {}
     for q in doc["questions"]:
@@ -55,7 +51,6 @@ def compile_sme(doc: dict, version: str) -> Compiled:
             collects[col["key"]] = col
     scenes = {s["id"]: (s["name"], g["name"]) for g in doc["scene_groups"] for s in g["scenes"]}
     compiled = Compiled(questions, scenes, collects, doc["dimensions"], doc)
-    _CACHE[version] = compiled
     return compiled
 
 
