@@ -8,6 +8,7 @@ from sqlalchemy import select
 from .. import access, catalog
 from ..accounts.models import Role, User
 from ..extensions import db
+from ..reports.pages import result_page_context
 from ..roles import role_required
 from ..scoring import ScoreInputError
 from . import services
@@ -162,7 +163,6 @@ def result(diagnosis_id: int):
     providers = []
     if access.can_share(current_user, diagnosis):
         providers = db.session.scalars(select(User).where(User.role == Role.PROVIDER, User.active.is_(True)).order_by(User.organization)).all()
-    from ..reports.pages import result_page_context
     return render_template("enterprise/result.html", diagnosis=diagnosis, providers=providers,
                            can_share=access.can_share(current_user, diagnosis),
                            can_review=access.can_review(current_user, diagnosis),
