@@ -80,14 +80,15 @@ def radar_svg(labels: Sequence[str], values: Sequence[float | None],
         return cx + r * math.cos(angle), cy + r * math.sin(angle)
 
     out = [_svg_open(width, height, f"雷达图：{n} 个维度，满分 {_num(max_value)}")]
-    # Rings and spokes.
+    # Rings and spokes: one path each (fewer elements render faster in WeasyPrint).
     steps = int(max_value)
+    rings = []
     for level in range(1, steps + 1):
-        pts = " ".join(f"{_f(x)},{_f(y)}" for x, y in (point(i, level) for i in range(n)))
-        out.append(f'<polygon points="{pts}" fill="none" stroke="{GRID}" stroke-width="{1 if level < steps else 1.4}"/>')
-    for i in range(n):
-        x, y = point(i, max_value)
-        out.append(f'<line x1="{_f(cx)}" y1="{_f(cy)}" x2="{_f(x)}" y2="{_f(y)}" stroke="{GRID}" stroke-width="0.8"/>')
+        pts = [point(i, level) for i in range(n)]
+        rings.append("M" + " L".join(f"{_f(x)},{_f(y)}" for x, y in pts) + " Z")
+    out.append(f'<path d="{" ".join(rings)}" fill="none" stroke="{GRID}" stroke-width="1"/>')
+    spokes = " ".join(f"M{_f(cx)},{_f(cy)} L{_f(x)},{_f(y)}" for x, y in (point(i, max_value) for i in range(n)))
+    out.append(f'<path d="{spokes}" fill="none" stroke="{GRID}" stroke-width="0.8"/>')
     for level in range(1, steps + 1):
         x, y = point(0, level)
         out.append(_text(x + 4, y + 3.5, level, size=8.5, fill=AXIS_TEXT))
@@ -97,9 +98,9 @@ def radar_svg(labels: Sequence[str], values: Sequence[float | None],
         out.append(f'<polygon points="{pts}" fill="none" stroke="{PEER}" stroke-width="1.6" stroke-dasharray="5 3"/>')
     pts = " ".join(f"{_f(x)},{_f(y)}" for x, y in (point(i, v or 0.0) for i, v in enumerate(values)))
     out.append(f'<polygon points="{pts}" fill="{ACCENT}" fill-opacity="0.18" stroke="{ACCENT}" stroke-width="2"/>')
-    for i, v in enumerate(values):
-        x, y = point(i, v or 0.0)
-        out.append(f'<circle cx="{_f(x)}" cy="{_f(y)}" r="2.6" fill="{ACCENT}"/>')
+    dots = " ".join(f"M{_f(x - 2.6)},{_f(y)} a2.6,2.6 0 1,0 5.2,0 a2.6,2.6 0 1,0 -5.2,0"
+                    for x, y in (point(i, v or 0.0) for i, v in enumerate(values)))
+    out.append(f'<path d="{dots}" fill="{ACCENT}"/>')
     # Axis labels with the value.
     for i, label in enumerate(labels):
         angle = -math.pi / 2 + 2 * math.pi * i / n
@@ -122,7 +123,8 @@ def radar_svg(labels: Sequence[str], values: Sequence[float | None],
     x = cx - total / 2
     for color, text, dashed in items:
         dash = ' stroke-dasharray="5 3"' if dashed else ""
-        out.append(f'<line x1="{_f(x)}" y1="{_f(ly - 4)}" x2="{_f(x + 24)}" y2="{_f(ly - 4)}" stroke="{color}" stroke-width="2.4"{dash}/>')
+        out.append(f'<line x1="{_f(x)}" y1="{_f(ly - 4)}" x2="{_f(x + 24)}" y2="{_f(ly - 4)}" '
+                   f'stroke="{color}" stroke-width="2.4"{dash}/>')
         out.append(_text(x + 30, ly, text, size=10.5))
         x += 30 + 12 * len(str(text)) + 24
     out.append("</svg>")
@@ -133,7 +135,8 @@ def bars_svg(rows: Iterable[Mapping[str, Any]], width: int = 640, label_width: i
              row_height: int = 20) -> Markup:
     """Horizontal bars: ``rows`` of ``{"label", "value", "max", "level": 0|1}``.
 
-    Level-0 rows (dimensions) are bold and dark, level-1 rows (their areas) indented and lighter.
+    Level-0 rows (dimensions) are larger and dark, level-1 rows (their areas) indented and lighter.
+    (No bold anywhere: the PDF embeds one font face only.)
     The value is printed as ``value / max``.
     """
     rows = list(rows)
@@ -142,6 +145,7 @@ def bars_svg(rows: Iterable[Mapping[str, Any]], width: int = 640, label_width: i
     bar_w = width - label_width - value_width
     height = row_height * len(rows) + 8
     out = [_svg_open(width, height, f"条形图：{len(rows)} 项")]
+    tracks, main_bars, sub_bars, texts = [], [], [], []
     for i, row in enumerate(rows):
         y = 4 + i * row_height
         sub = bool(row.get("level"))
@@ -150,15 +154,20 @@ def bars_svg(rows: Iterable[Mapping[str, Any]], width: int = 640, label_width: i
         frac = max(0.0, min(value / maximum, 1.0))
         bar_h = row_height * (0.42 if sub else 0.58)
         by = y + (row_height - bar_h) / 2
-        label_x = 14 if sub else 0
-        out.append(_text(label_x, y + row_height / 2 + 4, row.get("label", ""), size=10 if sub else 11,
-                         fill=AXIS_TEXT if sub else TEXT, weight=None if sub else "bold"))
-        out.append(f'<rect x="{_f(bar_x)}" y="{_f(by)}" width="{_f(bar_w)}" height="{_f(bar_h)}" fill="#eef2f5"/>')
+        tracks.append(f"M{_f(bar_x)},{_f(by)} h{_f(bar_w)} v{_f(bar_h)} h{_f(-bar_w)} Z")
         if frac > 0:
-            out.append(f'<rect x="{_f(bar_x)}" y="{_f(by)}" width="{_f(bar_w * frac)}" height="{_f(bar_h)}" '
-                       f'fill="{ACCENT_LIGHT if sub else ACCENT}"/>')
-        out.append(_text(width - 2, y + row_height / 2 + 4, f"{_num(value)} / {_num(maximum)}", anchor="end",
-                         size=10 if sub else 11, fill=AXIS_TEXT if sub else TEXT))
+            (sub_bars if sub else main_bars).append(
+                f"M{_f(bar_x)},{_f(by)} h{_f(bar_w * frac)} v{_f(bar_h)} h{_f(-bar_w * frac)} Z")
+        texts.append(_text(14 if sub else 0, y + row_height / 2 + 4, row.get("label", ""), size=10 if sub else 11,
+                           fill=AXIS_TEXT if sub else TEXT))
+        texts.append(_text(width - 2, y + row_height / 2 + 4, f"{_num(value)} / {_num(maximum)}", anchor="end",
+                           size=10 if sub else 11, fill=AXIS_TEXT if sub else TEXT))
+    out.append(f'<path d="{" ".join(tracks)}" fill="#eef2f5"/>')
+    if main_bars:
+        out.append(f'<path d="{" ".join(main_bars)}" fill="{ACCENT}"/>')
+    if sub_bars:
+        out.append(f'<path d="{" ".join(sub_bars)}" fill="{ACCENT_LIGHT}"/>')
+    out.extend(texts)
     out.append("</svg>")
     return Markup("".join(out))
 
@@ -181,16 +190,17 @@ def scene_levels_svg(scenes: Iterable[Mapping[str, Any]], max_level: int = 4, wi
     top = 22
     height = top + row_height * (len(scenes) + len(groups)) + 6
     out = [_svg_open(width, height, f"场景等级：{len(scenes)} 个场景，0–{max_level} 级")]
+    grid = " ".join(f"M{_f(bar_x + bar_w * level / max_level)},{top - 4} V{_f(height - 4)}"
+                    for level in range(max_level + 1))
+    out.append(f'<path d="{grid}" fill="none" stroke="{GRID}" stroke-width="0.8"/>')
     for level in range(max_level + 1):
-        x = bar_x + bar_w * level / max_level
-        out.append(f'<line x1="{_f(x)}" y1="{top - 4}" x2="{_f(x)}" y2="{_f(height - 4)}" stroke="{GRID}" '
-                   f'stroke-width="{1.2 if level == 0 else 0.7}"/>')
-        out.append(_text(x, top - 9, f"{level}级", anchor="middle", size=9, fill=AXIS_TEXT))
+        out.append(_text(bar_x + bar_w * level / max_level, top - 9, f"{level}级", anchor="middle", size=9,
+                         fill=AXIS_TEXT))
     y = top
     for gi, (group, items) in enumerate(groups):
         color = GROUP_COLORS[gi % len(GROUP_COLORS)]
-        out.append(f'<rect x="0" y="{_f(y + 5)}" width="4" height="{_f(row_height - 9)}" fill="{color}"/>')
-        out.append(_text(9, y + row_height - 5, group, size=10, fill=color, weight="bold"))
+        shapes = [f"M0,{_f(y + 5)} h4 v{_f(row_height - 9)} h-4 Z"]
+        out.append(_text(9, y + row_height - 5, group, size=10.5, fill=color))
         y += row_height
         for s in items:
             level = max(0, min(int(s.get("level") or 0), max_level))
@@ -199,10 +209,11 @@ def scene_levels_svg(scenes: Iterable[Mapping[str, Any]], max_level: int = 4, wi
             bh = row_height * 0.55
             by = y + (row_height - bh) / 2
             if level > 0:
-                out.append(f'<rect x="{_f(bar_x)}" y="{_f(by)}" width="{_f(bar_w * level / max_level)}" '
-                           f'height="{_f(bh)}" fill="{color}"/>')
+                w = bar_w * level / max_level
+                shapes.append(f"M{_f(bar_x)},{_f(by)} h{_f(w)} v{_f(bh)} h{_f(-w)} Z")
             out.append(_text(bar_x + bar_w * level / max_level + 5, y + row_height - 5.5, f"{level}",
-                             size=10, fill=TEXT, weight="bold"))
+                             size=10.5, fill=color))
             y += row_height
+        out.append(f'<path d="{" ".join(shapes)}" fill="{color}"/>')
     out.append("</svg>")
     return Markup("".join(out))

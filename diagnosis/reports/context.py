@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from . import charts
@@ -69,8 +69,14 @@ def pct(value: float | None, digits: int = 1) -> str:
     return "—" if value is None else f"{value * 100:.{digits}f}%"
 
 
+CHINA_TZ = timezone(timedelta(hours=8))
+
+
 def cn_date(value: Any) -> str:
+    """A date in Chinese; an aware datetime (the database stores UTC) is shown in Beijing time."""
     if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(CHINA_TZ)
         value = value.date()
     if isinstance(value, date):
         return f"{value.year}年{value.month}月{value.day}日"
@@ -205,7 +211,8 @@ def _cmmm(cmmm: dict, doc: dict | None, answers: dict, peers: dict | None) -> di
             "status": status, "status_class": status_class, "applicable": applicable,
             "strength": applicable and score + 1e-9 >= reference,
             "peer_text": num(peer) if peer is not None else "—",
-            "diff_text": (("+" if score - peer >= 0 else "") + num(score - peer)) if peer is not None and applicable else "",
+            "diff_text": (("+" if score - peer >= 0 else "") + num(score - peer))
+            if peer is not None and applicable else "",
             "weight": pct(sd.get("weight"), 1) if applicable else "—",
         })
 
@@ -385,8 +392,8 @@ def _recommendations(result: dict) -> tuple[list[dict], list[dict]]:
     titles = {r["id"]: r["title"] for r in recs if "id" in r}
     items = []
     for r in recs:
-        reasons = [{"question": b.get("question", ""), "answer": b.get("answer", ""), "threshold": b.get("threshold", "")}
-                   for b in r.get("because") or []]
+        reasons = [{"question": b.get("question", ""), "answer": b.get("answer", ""),
+                    "threshold": b.get("threshold", "")} for b in r.get("because") or []]
         apps = [f"{a['type']}（{num(a['workers'])} 人）" for a in r.get("applications") or [] if a.get("workers")]
         items.append({
             "priority": r.get("priority"), "title": r.get("title", ""), "summary": r.get("summary", ""),
@@ -446,10 +453,6 @@ def _answer_text(q: dict, value: Any) -> str:
     return f"{value}. {opts.get(value, value)}"
 
 
-def _chunks(items: list, size: int) -> list[list]:
-    return [items[i:i + size] for i in range(0, len(items), size)]
-
-
 def _appendix(data: ReportInput, sme: dict | None, cmmm: dict | None) -> dict:
     answers = data.answers or {}
     profile_doc = data.documents.get("profile")
@@ -471,11 +474,11 @@ def _appendix(data: ReportInput, sme: dict | None, cmmm: dict | None) -> dict:
                 else:
                     text = f"{num(value)} {f.get('unit', '')}".strip()
                 rows.append({"label": f["label"], "value": text})
-            sections.append({"title": section["title"], "pairs": _chunks(rows, 2)})
+            sections.append({"title": section["title"], "rows": rows})
     else:
         rows = [{"label": k, "value": "、".join(map(str, v)) if isinstance(v, list) else num(v)}
                 for k, v in (data.profile or {}).items()]
-        sections.append({"title": "企业概况", "pairs": _chunks(rows, 2)})
+        sections.append({"title": "企业概况", "rows": rows})
     questions = []
     scenes = []
     if sme_doc:
@@ -526,7 +529,7 @@ def _appendix(data: ReportInput, sme: dict | None, cmmm: dict | None) -> dict:
             matrix.append({"name": sd["name"], "code": sd["code"], "cells": cells})
     else:
         shown = 0
-    return {"profile": sections, "questions": questions, "scene_rows": _chunks(scenes, 4),
+    return {"profile": sections, "questions": questions, "scenes": scenes,
             "cmmm": matrix, "cmmm_levels": [CMMM_LEVEL_NAMES[n] for n in range(1, shown + 1)], "cmmm_legend": legend,
             "cmmm_unanswered": unanswered,
             "cmmm_asked_up_to": CMMM_LEVEL_NAMES.get((cmmm or {}).get("asked_up_to") or 0, "")}
@@ -618,51 +621,6 @@ def build_context(data: ReportInput) -> dict:
 
 # ---------------------------------------------------------------------------------------- demo data
 
-DEMO_PROFILE = {
-    "revenue": 32000, "headcount": 460, "industry_type": "discrete",
-    "equipment_total": 180, "equipment_digitized": 110, "equipment_networked": 72,
-    "key_processes_total": 24, "key_processes_nc": 16, "robots": 6, "smart_lines": 0, "smart_workshops": 0,
-    "manual_handling_workers": 18, "palletizing_workers": 6, "loading_workers": 12,
-    "welding_cutting_workers": 8, "packaging_workers": 10, "inspection_workers": 9,
-    "cloud_layers": ["infrastructure", "business"], "lianghua_status": "benchmarked",
-}
-
-DEMO_SME = {
-    "Q01": ["B", "C"], "Q02": "E", "Q03": "C", "Q04": ["D", "F", "G", "H", "I", "L", "M", "N", "O"],
-    "Q05": "C", "Q06": ["B", "C"], "Q07": ["B", "C"], "Q08": "D", "Q09": ["B", "C"], "Q10": ["B", "D"],
-    "Q11": "A", "Q11.amount": 480, "Q12": "B", "Q12.energy_last_year": 5120, "Q12.energy_prev_year": 5200,
-    "Q13": "C", "Q13.pass_rate": 98.6, "Q14": "C", "Q14.revenue_last_year": 32000, "Q14.revenue_prev_year": 29500,
-    "Q14.headcount_last_year": 460, "Q14.headcount_prev_year": 472, "Q15": "B",
-    "Q15.cost_last_year": 25100, "Q15.cost_prev_year": 23300,
-    "S01": 2, "S02": 2, "S03": 2, "S04": 1, "S05": 2, "S06": 2, "S07": 2, "S08": 2,
-    "S09": 2, "S10": 1, "S11": 2, "S12": 2, "S13": 3, "S14": 2, "S15": 3, "S16": 1,
-}
-
-# Ratings of the two items of levels 1, 2 and 3 per sub-domain (levels 4-5 are not asked for an
-# enterprise that achieves level 2: the staged form stops at k + 1).
-DEMO_CMMM = {
-    "strategy": ((1, 1), (1, 0.8), (0.5, 0.5)),
-    "skills": ((1, 0.8), (0.8, 0.8), (0.5, 0)),
-    "data": (None, (0.8, 0.8), (0.5, 0)),
-    "integration": (None, (0.8, 0.5), (0, 0)),
-    "security": ((1, 1), (0.8, 0.8), (0.5, 0.5)),
-    "equipment": ((1, 1), (1, 1), (0.8, 0.8)),
-    "network": ((1, 1), (1, 0.8), (0.8, 0.5)),
-    "product_design": ((1, 1), (1, 0.8), (0.8, 0.8)),
-    "process_design": ((1, 0.8), (0.8, 0.8), (0.5, 0.5)),
-    "procurement": ((1, 1), (0.8, 0.8), (0.5, 0)),
-    "planning": ((1, 0.8), (0.8, 0.8), (0.5, 0.5)),
-    "operations": ((1, 1), (1, 1), (0.8, 1)),
-    "maintenance": ((1, 0.8), (0.8, 0.5), (0.5, 0)),
-    "warehousing": ((1, 1), (0.8, 0.8), (0.5, 0.5)),
-    "hse": ((1, 1), (1, 0.8), (0.5, 0.8)),
-    "energy": ((0.8, 0.5), (0.5, 0.5), (0, 0)),
-    "logistics": (None, (0.8, 0.5), (0, 0)),
-    "sales": ((1, 1), (1, 0.8), (0.5, 0.8)),
-    "customer_service": ((1, 0.8), (0.8, 0.5), (0, 0)),
-    "product_service": (None, None, (0.5, 0)),
-}
-
 DEMO_PEERS = {
     "strategy": 2.1, "skills": 1.8, "data": 1.6, "integration": 1.5, "security": 2.0, "equipment": 2.4,
     "network": 2.2, "product_design": 2.3, "process_design": 2.0, "procurement": 2.1, "planning": 2.0,
@@ -670,63 +628,37 @@ DEMO_PEERS = {
     "sales": 2.2, "customer_service": 1.8, "product_service": 1.9,
 }
 
-DEMO_REVIEW = (
-    "经现场核实，贵公司设备数字化基础较好，数控加工和装配环节的自动化水平在本地电气装备企业中处于中上游，"
-    "生产作业和产品设计两个子域已基本具备集成级能力。\n"
-    "主要短板在于设备联网率偏低（40%）、能源计量不到车间和重点设备、物流和客户服务仍以人工和表格为主，"
-    "数据分散在各业务系统中，尚未形成统一的数据底座。\n"
-    "建议按路线图先完成关键工序数控化改造和设备联网（6个月内），同步启动 EMS 能源计量和码垛、上下料机器人示范工作站；"
-    "在此基础上建设一条智能化示范生产线，争取 2 年内申报市级数字化车间。我公司可提供设备联网、MES 和机器人集成的实施方案。"
-)
-
-
-def demo_answers(library) -> dict[str, Any]:
-    answers = dict(DEMO_SME)
-    cmmm = library["cmmm"].data
-    for sd in cmmm["subdomains"]:
-        pattern = DEMO_CMMM[sd["key"]]
-        for level, ratings in enumerate(pattern, start=1):
-            items = (sd.get("levels") or {}).get(str(level))
-            if not items or ratings is None:
-                continue
-            for item, rating in zip(items, ratings):
-                answers[item["id"]] = float(rating)
-    return answers
-
-
 def demo_input(library=None, questionnaire: str = "zhizao-2024") -> ReportInput:
-    """A complete, realistic diagnosis: a mid-maturity discrete manufacturer in 许昌 (demo and bench)."""
+    """The demo diagnosis of ``diagnosis.demo`` (a mid-maturity discrete manufacturer in 许昌), scored,
+    with a provider review and peer averages: the report's demo and benchmark input."""
+    from .. import demo
     from ..instruments import load_library
     from ..scoring import score_payload
 
     lib = library or load_library()
-    answers = demo_answers(lib)
+    payload = demo.demo_payload(lib, questionnaire)
+    result = score_payload(payload, lib)
     suite = lib[questionnaire]
-    parts = suite.data.get("parts", [questionnaire]) if suite.kind == "suite" else [questionnaire]
-    if "cmmm" not in parts:
-        answers = {k: v for k, v in answers.items() if k in DEMO_SME}
-    result = score_payload({"questionnaire": questionnaire, "profile": dict(DEMO_PROFILE), "answers": answers}, lib)
+    parts = suite.data["parts"] if suite.kind == "suite" else [questionnaire]
     documents = {"profile": lib.single("profile").data}
     for key in parts:
         documents[lib[key].kind] = lib[key].data
+    areas = {a["code"]: a["name"] for a in lib.single("areas").data["areas"]}
+    industries = {i["code"]: i["name"] for i in lib.single("industries").data["industries"]}
+    ent = demo.DEMO_ENTERPRISE
     return ReportInput(
-        number="ZZ2025-000128",
-        enterprise={
-            "name": "许昌瑞恒电气装备有限公司",
-            "credit_code": "91411000MA44C7XE0P",
-            "area": "许昌市 经济技术开发区",
-            "industry": "电气机械和器材制造业（38）",
-            "above_scale": True,
-            "contact_name": "王建国",
-        },
-        submitted_at=datetime(2025, 3, 18, 15, 42),
+        number="ZZ2026-000001",
+        enterprise={"name": ent["name"], "credit_code": ent["credit_code"], "area": areas[ent["area_code"]],
+                    "industry": f"{ent['industry_code']} {industries[ent['industry_code']]}",
+                    "above_scale": True, "contact_name": ent["contact_name"]},
+        submitted_at=datetime(2026, 11, 20, 15, 42),
         questionnaire_title=suite.title,
         result=result,
-        profile=dict(DEMO_PROFILE),
-        answers=answers,
+        profile=payload["profile"],
+        answers=payload["answers"],
         documents=documents,
         targets=lib.single("targets").data,
-        peers={"basis": "同行业", "count": 7, "subdomains": dict(DEMO_PEERS)} if "cmmm" in parts else None,
-        review={"provider": "许昌智联工业互联网科技有限公司", "reviewer": "张工", "opinion": DEMO_REVIEW,
-                "date": datetime(2025, 3, 25, 10, 0)},
+        peers={"basis": "同行业", "count": 7, "subdomains": dict(DEMO_PEERS)} if "cmmm" in documents else None,
+        review={"provider": demo.DEMO_USERS[1][3], "reviewer": demo.DEMO_USERS[1][2], "opinion": demo.DEMO_REVIEW,
+                "date": datetime(2026, 11, 25, 10, 0)},
     )

@@ -1,9 +1,16 @@
 """Render the diagnosis report: Jinja2 template -> HTML -> WeasyPrint -> PDF bytes.
 
-Speed: WeasyPrint 70 subsets embedded fonts with HarfBuzz (``hb-subset``, from libharfbuzz-subset0)
-when the library loads, and falls back to fontTools otherwise, which takes seconds per CJK font.
-``fast_font_subsetting()`` checks that the fast path is available; fonts are subset (never
-``full_fonts``), hinting dropped, and the stylesheet is parsed once per process.
+What makes it fast (WeasyPrint 70, Noto Sans CJK SC):
+
+* Font subsetting by HarfBuzz. WeasyPrint subsets every embedded font; with libharfbuzz-subset
+  (>= 4.1, Debian package libharfbuzz-subset0) it calls ``hb_subset_or_fail`` on the font's
+  HarfBuzz face, which takes milliseconds for the CJK font; without it, it falls back to
+  fontTools, which takes seconds per CJK font. ``fast_font_subsetting()`` reports which path is
+  used. ``full_fonts`` stays off (subsets only) and hinting is dropped.
+* One FontConfiguration per thread, reused (no Fontconfig reload, warm Pango font map).
+* The stylesheet is parsed once; charts are SVG ``<img>`` data URLs (parsed by the C XML parser,
+  no CSS cascade); tables use ``table-layout: fixed``; no floats or inline-blocks in the CSS.
+* The cyclic garbage collector is paused during the render (see ``_gc_paused_during_render``).
 """
 from __future__ import annotations
 
@@ -11,6 +18,7 @@ import base64
 import gc
 import hashlib
 import logging
+import re
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -48,7 +56,6 @@ env = Environment(
     lstrip_blocks=True,
     auto_reload=True,
 )
-
 
 
 def svg_image(svg: str, alt: str = "") -> Markup:
@@ -138,14 +145,19 @@ def _stylesheet() -> CSS:
         return _css_cache[1]
 
 
+_BETWEEN_LINES = re.compile(r">\s*\n\s*<")
+
+
 def _markup(data: ReportInput, inline_css: str = "") -> str:
     ctx = build_context(data)
-    return env.get_template(TEMPLATE).render(**ctx, render_version=RENDER_VERSION, inline_css=inline_css)
+    html = env.get_template(TEMPLATE).render(**ctx, render_version=RENDER_VERSION, inline_css=inline_css)
+    # Template indentation between tags only makes whitespace boxes for WeasyPrint to build and drop.
+    return _BETWEEN_LINES.sub("><", html)
 
 
 def render_html(data: ReportInput, standalone: bool = True) -> str:
     """The report as HTML (for debugging); ``standalone`` inlines the print stylesheet."""
-    return _markup(data, STYLESHEET.read_text("utf-8") if standalone else "")
+    return _markup(data, Markup(STYLESHEET.read_text("utf-8")) if standalone else "")
 
 
 def render_pdf(data: ReportInput) -> bytes:
@@ -157,15 +169,37 @@ def render_pdf(data: ReportInput) -> bytes:
         return html.write_pdf(stylesheets=[stylesheet], font_config=_font_config(), **PDF_OPTIONS)
 
 
-def _template_files() -> list[Path]:
-    return sorted(p for p in REPORTS_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+# The Python modules that shape the report's content and charts count as templates too.
+_CODE_FILES = tuple(Path(__file__).resolve().parent / name for name in ("context.py", "charts.py", "render.py"))
+
+
+def _template_files() -> list[tuple[str, Path]]:
+    files = [(p.relative_to(REPORTS_DIR).as_posix(), p) for p in REPORTS_DIR.rglob("*")
+             if p.is_file() and "__pycache__" not in p.parts]
+    files += [(f"diagnosis/reports/{p.name}", p) for p in _CODE_FILES]
+    return sorted(files)
+
+
+_hash_cache: tuple[tuple, str] | None = None
 
 
 def template_hash() -> str:
-    """SHA-256 over RENDER_VERSION and every file of the report folder (templates, CSS, assets)."""
+    """SHA-256 over RENDER_VERSION, every file of the report folder (templates, CSS, assets) and
+    the report modules (context, charts, render). Stored PDFs are keyed by it.
+
+    Recomputed only when a file's size or modification time changes (one stat per file per call).
+    """
+    global _hash_cache
+    files = _template_files()
+    stamp = tuple((name, st.st_size, st.st_mtime_ns) for name, st in ((n, p.stat()) for n, p in files))
+    cached = _hash_cache
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
     h = hashlib.sha256()
     h.update(RENDER_VERSION.encode())
-    for path in _template_files():
-        h.update(b"\0" + path.relative_to(REPORTS_DIR).as_posix().encode() + b"\0")
+    for name, path in files:
+        h.update(b"\0" + name.encode() + b"\0")
         h.update(path.read_bytes())
-    return h.hexdigest()
+    digest = h.hexdigest()
+    _hash_cache = (stamp, digest)
+    return digest
