@@ -8,8 +8,6 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-from flask import current_app
-from sqlalchemy import select
 
 DEMO_ENTERPRISE = {
     "name": "许昌智造示范机械有限公司",
@@ -81,6 +79,9 @@ def demo_payload(library, questionnaire: str = "zhizao-2024") -> dict[str, Any]:
 
 def ensure_demo() -> list[str]:
     """Create what is missing of the demo; returns lines to print (passwords only when created)."""
+    from flask import current_app
+    from sqlalchemy import select
+
     from . import catalog
     from .accounts.models import Enterprise, Role, User
     from .accounts.services import create_user
