@@ -118,7 +118,6 @@ def serve_stored_ms(requests: int = 50) -> float:
     import tempfile
 
     from diagnosis import create_app
-    from diagnosis.accounts.services import create_user  # noqa: F401  (models registered)
     from diagnosis.assessments.models import Diagnosis
     from diagnosis.demo import DEMO_USERS, ensure_demo
     from diagnosis.extensions import db

@@ -86,7 +86,7 @@ def bench_rescore(lib, count: int) -> None:
     from diagnosis import catalog, create_app
     from diagnosis.accounts.models import Enterprise, Role
     from diagnosis.accounts.services import create_user
-    from diagnosis.assessments.models import Diagnosis, DiagnosisResult, diagnosis_instruments
+    from diagnosis.assessments.models import Diagnosis, diagnosis_instruments
     from diagnosis.extensions import db
     from diagnosis.reference.services import load_reference_data
 

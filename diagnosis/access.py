@@ -56,10 +56,3 @@ def viewable_or_404(user: User, diagnosis_id: int) -> Diagnosis:
     if diagnosis is None:
         abort(404)
     return diagnosis
-
-
-def editable_or_404(user: User, diagnosis_id: int) -> Diagnosis:
-    diagnosis = viewable_or_404(user, diagnosis_id)
-    if not can_edit(user, diagnosis):
-        abort(404)
-    return diagnosis

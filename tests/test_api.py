@@ -1,5 +1,4 @@
 """The JSON API: tokens, questionnaires, diagnoses the caller may see, reports, OpenAPI."""
-import pytest
 from conftest import PASSWORD, submit_demo
 
 from diagnosis.assessments import services

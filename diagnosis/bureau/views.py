@@ -1,7 +1,6 @@
 """Bureau area: diagnosis coverage of the enterprises in scope (an area, or the whole city)."""
 from flask import Blueprint, render_template
 from flask_login import current_user
-from sqlalchemy import select
 
 from .. import access
 from ..accounts.models import Role

@@ -50,10 +50,6 @@ def compile_cmmm(doc: dict, version: str) -> Compiled:
     return compiled
 
 
-def owns(compiled: Compiled, key: str) -> bool:
-    return key in compiled.item_index
-
-
 def profile_key(compiled: Compiled, profile: dict, prefix: str = "profile") -> str:
     key = profile.get("industry_type")
     if key is None:

@@ -5,7 +5,6 @@ Points are added as integer thousandths of a point, so the reference weights are
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from .errors import ScoreInputError
@@ -52,10 +51,6 @@ def compile_sme(doc: dict, version: str) -> Compiled:
     scenes = {s["id"]: (s["name"], g["name"]) for g in doc["scene_groups"] for s in g["scenes"]}
     compiled = Compiled(questions, scenes, collects, doc["dimensions"], doc)
     return compiled
-
-
-def owns(compiled: Compiled, key: str) -> bool:
-    return key in compiled.questions or key in compiled.scenes or key in compiled.collects
 
 
 def check_answer(compiled: Compiled, key: str, value: Any, prefix: str = "answers") -> Any:

@@ -118,10 +118,6 @@ def compile_condition(cond: dict) -> Evaluator:
     return _leaf(cond)
 
 
-def evaluate(cond: dict, facts: Facts) -> tuple[bool, list[tuple[dict, float]]]:
-    return compile_condition(cond)(facts)
-
-
 _COMPILED: dict[str, list[Evaluator]] = {}
 
 
