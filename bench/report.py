@@ -16,6 +16,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from diagnosis.reports.context import demo_input  # noqa: E402
+from diagnosis.reports import svg_text  # noqa: E402
 from diagnosis.reports.render import fast_font_subsetting, render_pdf, template_hash  # noqa: E402
 
 TARGET_SECONDS = 1.0
@@ -56,7 +57,7 @@ def main() -> int:
         args.timed, args.rss_renders = 5, 30
 
     print(f"CPUs: {os.cpu_count()}  HarfBuzz subsetting: {'yes' if fast_font_subsetting() else 'NO (fontTools)'}  "
-          f"template hash: {template_hash()[:12]}  load average: {os.getloadavg()[0]:.2f}")
+          f"SVG text as runs: {'yes' if svg_text.installed() else 'NO'}  template hash: {template_hash()[:12]}  load average: {os.getloadavg()[0]:.2f}")
     check = cpu_check()
     data = demo_input()
     t0 = time.perf_counter()

@@ -11,6 +11,7 @@ What makes it fast (WeasyPrint 70, Noto Sans CJK SC):
 * The stylesheet is parsed once; charts are SVG ``<img>`` data URLs (parsed by the C XML parser,
   no CSS cascade); tables use ``table-layout: fixed``; no floats or inline-blocks in the CSS.
 * The cyclic garbage collector is paused during the render (see ``_gc_paused_during_render``).
+* Chart labels are shaped and drawn as whole runs, not character by character (``svg_text``).
 """
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from markupsafe import Markup, escape
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
+from . import svg_text
 from .context import ReportInput, build_context
 from .fetcher import ASSETS_DIR, SafeFetcher
 
@@ -132,6 +134,9 @@ if not fast_font_subsetting():  # pragma: no cover - depends on the system libra
     logging.getLogger(__name__).warning(
         "libharfbuzz-subset >= 4.1 not found: WeasyPrint subsets CJK fonts with fontTools, "
         "reports will take many seconds to render (install libharfbuzz-subset0)")
+
+
+svg_text.install()
 
 
 def _stylesheet() -> CSS:
