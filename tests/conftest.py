@@ -3,6 +3,7 @@ PostgreSQL. Data is built through the same services the application uses."""
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 
 import pytest
 from sqlalchemy import text
@@ -14,15 +15,37 @@ from diagnosis.extensions import db
 from diagnosis.instruments import load_library
 from diagnosis.reference.models import Area
 from diagnosis.reference.services import load_reference_data
+from diagnosis.reports.context import demo_input
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 PASSWORD = "correct-horse-9"
 VALID_CODES = ["91411000MA45XC8D1W", "91411081MA9G7KD2P0", "91411000MA47B3Q9L7"]
+IMG_INJECTION = '<img src="file:///etc/passwd">'
+LINK_INJECTION = '<link rel="attachment" href="file:///etc/hostname">'
 
 
 @pytest.fixture(scope="session")
 def library():
     return load_library()
+
+
+@pytest.fixture(scope="session")
+def demo_report(library):
+    """The report input of the complete demo diagnosis (no database)."""
+    return demo_input(library)
+
+
+@pytest.fixture(scope="session")
+def hostile_report(demo_report):
+    """The demo report where everything a user types carries markup that would fetch local files if
+    it were not escaped, and a control character a paste can bring along."""
+    demo = demo_report
+    enterprise = dict(demo.enterprise, name=f"恶意企业{IMG_INJECTION}\x0b", area=LINK_INJECTION,
+                      industry=f"<script>alert(1)</script>{IMG_INJECTION}", contact_name=LINK_INJECTION)
+    review = dict(demo.review, provider=LINK_INJECTION, reviewer=IMG_INJECTION,
+                  opinion=f"意见一 {IMG_INJECTION}\n意见二 {LINK_INJECTION}")
+    return replace(demo, enterprise=enterprise, review=review, number=f"ZZ{IMG_INJECTION}",
+                   questionnaire_title=LINK_INJECTION)
 
 
 def _reset(url: str) -> None:

@@ -15,15 +15,13 @@ from pypdf import PdfReader
 from pypdf.generic import IndirectObject
 from weasyprint import HTML
 
-from diagnosis.instruments import load_library
 from diagnosis.reports import charts
 from diagnosis.reports.context import build_context, demo_input, num, pct
 from diagnosis.reports.fetcher import ASSETS_DIR, SafeFetcher, URLRefused
 from diagnosis.reports.render import fast_font_subsetting, render_html, render_pdf, template_hash
 from diagnosis.scoring import score_payload
 
-IMG_INJECTION = '<img src="file:///etc/passwd">'
-LINK_INJECTION = '<link rel="attachment" href="file:///etc/hostname">'
+from conftest import IMG_INJECTION, LINK_INJECTION
 
 
 def squash(text: str) -> str:
@@ -36,13 +34,8 @@ def pdf_text(pdf: bytes) -> str:
 
 
 @pytest.fixture(scope="module")
-def library():
-    return load_library()
-
-
-@pytest.fixture(scope="module")
-def demo(library):
-    return demo_input(library)
+def demo(demo_report):
+    return demo_report
 
 
 @pytest.fixture(scope="module")
@@ -56,14 +49,8 @@ def demo_text(demo_pdf):
 
 
 @pytest.fixture(scope="module")
-def hostile_pdf(demo):
-    """Everything a user types carries markup that would fetch local files if it were not escaped."""
-    enterprise = dict(demo.enterprise, name=f"恶意企业{IMG_INJECTION}", area=LINK_INJECTION,
-                      industry=f"<script>alert(1)</script>{IMG_INJECTION}", contact_name=LINK_INJECTION)
-    review = dict(demo.review, provider=LINK_INJECTION, reviewer=IMG_INJECTION,
-                  opinion=f"意见一 {IMG_INJECTION}\n意见二 {LINK_INJECTION}")
-    return render_pdf(replace(demo, enterprise=enterprise, review=review, number=f"ZZ{IMG_INJECTION}",
-                              questionnaire_title=LINK_INJECTION))
+def hostile_pdf(hostile_report):
+    return render_pdf(hostile_report)
 
 
 # ---------------------------------------------------------------------------------------- content
