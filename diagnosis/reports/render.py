@@ -31,10 +31,11 @@ from markupsafe import Markup, escape
 from weasyprint import CSS
 from weasyprint.text.fonts import FontConfiguration
 
-from . import svg_text
+from . import parallel, svg_text
 from .context import ReportInput, build_context
 from .document import ReportDocument, xml_safe
 from .fetcher import ASSETS_DIR, SafeFetcher
+from .split import join_pdfs, split_markup
 
 # Bump when the rendering code changes in a way that changes PDFs (the template hash includes it).
 RENDER_VERSION = "report-2025.1"
@@ -168,17 +169,45 @@ def render_html(data: ReportInput, standalone: bool = True) -> str:
     return _markup(data, Markup(STYLESHEET.read_text("utf-8")) if standalone else "")
 
 
-def render_pdf(data: ReportInput) -> bytes:
-    """The report as PDF bytes."""
-    markup = _markup(data)
+def render_markup(markup: str) -> bytes:
+    """PDF bytes of report markup, laid out and drawn in this process."""
     stylesheet = _stylesheet()
     with _gc_paused_during_render():
         document = ReportDocument(markup, base_url=str(ASSETS_DIR) + "/", url_fetcher=_fetcher)
         return document.write_pdf(stylesheets=[stylesheet], font_config=_font_config(), **PDF_OPTIONS)
 
 
+def warm_up() -> None:
+    """Load fonts and stylesheets with a one-line document (a new helper process does this)."""
+    render_markup('<!DOCTYPE html><html lang="zh-CN"><head><title>预热</title></head>'
+                  '<body><p>智造诊断 0123456789</p></body></html>')
+
+
+def render_pdf(data: ReportInput, parallel_ok: bool = True) -> bytes:
+    """The report as PDF bytes: on two cores when this process has a free render helper
+    (``parallel``), else in this process."""
+    markup = _markup(data)
+    halves = split_markup(markup) if parallel_ok else None
+    helper = parallel.acquire() if halves is not None else None
+    if helper is None:
+        return render_markup(markup)
+    try:
+        first, second = helper.render_halves(halves.first, halves.second, render_markup)
+    except BaseException as error:
+        # The helper may be mid-exchange: never reuse it.
+        parallel.release(helper)
+        parallel.discard(helper)
+        if isinstance(error, (parallel.HelperFailed, EOFError, OSError)):
+            logging.getLogger(__name__).warning("report render helper failed (%s); rendering in one process", error)
+            return render_markup(markup)
+        raise
+    parallel.release(helper)
+    return join_pdfs(first, second)
+
+
 # The Python modules that shape the report's content and charts count as templates too.
-_CODE_FILES = tuple(Path(__file__).resolve().parent / name for name in ("context.py", "charts.py", "render.py"))
+_CODE_FILES = tuple(Path(__file__).resolve().parent / name
+                    for name in ("context.py", "charts.py", "render.py", "document.py", "split.py", "svg_text.py"))
 
 
 def _template_files() -> list[tuple[str, Path]]:
@@ -193,7 +222,7 @@ _hash_cache: tuple[tuple, str] | None = None
 
 def template_hash() -> str:
     """SHA-256 over RENDER_VERSION, every file of the report folder (templates, CSS, assets) and
-    the report modules (context, charts, render). Stored PDFs are keyed by it.
+    the report modules that shape the PDF (``_CODE_FILES``). Stored PDFs are keyed by it.
 
     Recomputed only when a file's size or modification time changes (one stat per file per call).
     """
