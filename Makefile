@@ -7,9 +7,13 @@ BIN := $(VENV)/bin
 export FLASK_APP := diagnosis
 
 # Debian packages WeasyPrint needs: Pango, the HarfBuzz subsetter (fast font subsetting), CJK fonts.
-SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk fontconfig
+# The report font, cut from Noto Sans CJK SC (diagnosis/reports/fonts.py); rebuilt when the texts
+# whose characters it must hold change.
+REPORT_FONT := reports/assets/fonts/ZhizaoSans-Regular.otf
+FONT_TEXTS := $(wildcard questionnaires/*.yaml reports/*.html reports/partials/*.html reports/*.css) diagnosis/reports/fonts.py
 
-.PHONY: run test setup system-deps venv database worker bench check clean
+.PHONY: run test setup system-deps venv fonts database worker bench check clean
 
 run: setup
 	@echo "Serving on http://127.0.0.1:$(PORT) (demo passwords: instance/demo-accounts.txt)"
@@ -18,7 +22,7 @@ run: setup
 test: setup
 	$(BIN)/pytest
 
-setup: system-deps venv database
+setup: system-deps venv fonts database
 
 system-deps:
 	@missing=""; for p in $(SYSTEM_PACKAGES); do \
@@ -41,6 +45,11 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
+
+fonts: $(REPORT_FONT)
+
+$(REPORT_FONT): $(FONT_TEXTS) | venv
+	$(BIN)/diagnosis fonts build --force
 
 database: venv
 	$(BIN)/diagnosis db upgrade

@@ -1,6 +1,6 @@
 """The ``diagnosis`` command (a Flask CLI group).
 
-Commands that only read data files (questionnaire, score, report) run without a database and
+Commands that only read data files (questionnaire, score, report, fonts) run without a database and
 without the web app; the others (create-user, seed, rescore, worker, db) run in an app context.
 """
 from __future__ import annotations
@@ -111,9 +111,30 @@ def report(file, output, enterprise_name, folder):
     payload = _read_payload(file)
     result = _score_or_exit(payload, lib)
     started = time.perf_counter()
-    pdf = render_pdf(offline_input(lib, payload, result, enterprise_name))
+    pdf = render_pdf(offline_input(lib, payload, result, enterprise_name), parallel_ok=False)  # one-shot: no helper
     Path(output).write_bytes(pdf)
     click.echo(f"wrote {output} ({len(pdf) / 1024:.0f} KB in {time.perf_counter() - started:.2f} s)")
+
+
+@main.group()
+def fonts():
+    """The report font (Noto Sans CJK SC cut down to the characters reports print)."""
+
+
+@fonts.command("build")
+@click.option("--force", is_flag=True, help="rebuild even if the font exists")
+def fonts_build(force):
+    """Build reports/assets/fonts/ZhizaoSans-Regular.otf from the installed Noto Sans CJK SC."""
+    from .reports import fonts as report_fonts
+    if report_fonts.available() and not force:
+        click.echo(f"{report_fonts.FONT_PATH} exists (--force to rebuild)")
+        return
+    started = time.perf_counter()
+    try:
+        path = report_fonts.build()
+    except (FileNotFoundError, OSError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"wrote {path} ({path.stat().st_size / 1024:.0f} KB in {time.perf_counter() - started:.0f} s)")
 
 
 @click.command("create-user")

@@ -18,7 +18,8 @@ from urllib.request import DataHandler, Request, url2pathname
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 ASSETS_DIR = Path(__file__).resolve().parents[2] / "reports" / "assets"
-MAX_BYTES = 2 * 1024 * 1024     # nothing in the assets folder is large; refuse anything that is
+MAX_BYTES = 2 * 1024 * 1024        # data: URLs (charts) are small; refuse anything that is not
+MAX_ASSET_BYTES = 8 * 1024 * 1024  # the largest asset is the report font (fonts.py), ~2 MB
 
 
 class URLRefused(ValueError):
@@ -69,8 +70,8 @@ class SafeFetcher(URLFetcher):
     def _file(self, url: str) -> URLFetcherResponse:
         path = self.resolve(url)
         with open(path, "rb") as fh:
-            body = fh.read(MAX_BYTES + 1)
-        if len(body) > MAX_BYTES:
+            body = fh.read(MAX_ASSET_BYTES + 1)
+        if len(body) > MAX_ASSET_BYTES:
             raise URLRefused("asset too large")
         mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return URLFetcherResponse(path.as_uri(), body, {"Content-Type": mime})

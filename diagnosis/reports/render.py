@@ -2,6 +2,10 @@
 
 What makes it fast (WeasyPrint 70, Noto Sans CJK SC):
 
+* Two cores: the two halves of the report are laid out at once (``parallel``).
+* The report font is Noto Sans CJK SC cut down to GB 2312 and the project's texts (``fonts``),
+  with the full font as fallback for rarer characters.
+
 * Font subsetting by HarfBuzz. WeasyPrint subsets every embedded font; with libharfbuzz-subset
   (>= 4.1, Debian package libharfbuzz-subset0) it calls ``hb_subset_or_fail`` on the font's
   HarfBuzz face, which takes milliseconds for the CJK font; without it, it falls back to
@@ -31,7 +35,8 @@ from markupsafe import Markup, escape
 from weasyprint import CSS
 from weasyprint.text.fonts import FontConfiguration
 
-from . import parallel, svg_text
+from . import fonts, parallel, svg_text
+from .charts import FONT_FAMILY
 from .context import ReportInput, build_context
 from .document import ReportDocument, xml_safe
 from .fetcher import ASSETS_DIR, SafeFetcher
@@ -71,14 +76,17 @@ def svg_image(svg: str, alt: str = "") -> Markup:
     is much cheaper than inline ``<svg>`` markup going through the HTML parser and the style
     computation. The chart code is the same as the web page's (which inlines the SVG).
     """
-    data = base64.b64encode(str(svg).encode("utf-8")).decode("ascii")
+    svg = str(svg)
+    if fonts.available():  # the chart labels in the report font too
+        svg = svg.replace(f'font-family="{FONT_FAMILY}"', f'font-family="{fonts.SVG_FAMILY}"', 1)
+    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
     return Markup(f'<img class="chart-img" alt="{escape(alt)}" src="data:image/svg+xml;base64,{data}"/>')
 
 
 env.filters["svg_image"] = svg_image
 
 _css_lock = threading.Lock()
-_css_cache: tuple[int, CSS] | None = None
+_css_cache: tuple[tuple[int, bool], CSS] | None = None
 _fetcher = SafeFetcher(ASSETS_DIR)
 _local = threading.local()
 _gc_lock = threading.Lock()
@@ -96,6 +104,12 @@ def _font_config() -> FontConfiguration:
     fc = getattr(_local, "font_config", None)
     if fc is None:
         fc = _local.font_config = FontConfiguration()
+        if fonts.available():  # registers the report font with this configuration
+            CSS(string=fonts.FONT_FACE_CSS, base_url=str(ASSETS_DIR) + "/", url_fetcher=_fetcher, font_config=fc)
+        else:
+            logging.getLogger(__name__).warning(
+                "report font %s not built (run `diagnosis fonts build`): using %s alone, slower",
+                fonts.FONT_PATH, fonts.SOURCE_FAMILY)
     return fc
 
 
@@ -144,13 +158,14 @@ svg_text.install()
 
 
 def _stylesheet() -> CSS:
-    """The parsed print stylesheet, reparsed only when the file changes."""
+    """The parsed print stylesheet (with the report font when it is built), reparsed only when
+    the file changes."""
     global _css_cache
-    mtime = STYLESHEET.stat().st_mtime_ns
+    key = (STYLESHEET.stat().st_mtime_ns, fonts.available())
     with _css_lock:
-        if _css_cache is None or _css_cache[0] != mtime:
-            _css_cache = (mtime, CSS(string=STYLESHEET.read_text("utf-8"), base_url=str(ASSETS_DIR) + "/",
-                                     url_fetcher=_fetcher))
+        if _css_cache is None or _css_cache[0] != key:
+            text = STYLESHEET.read_text("utf-8") + ("\n" + fonts.FAMILY_CSS if key[1] else "")
+            _css_cache = (key, CSS(string=text, base_url=str(ASSETS_DIR) + "/", url_fetcher=_fetcher))
         return _css_cache[1]
 
 
