@@ -110,3 +110,11 @@ def test_a_busy_helper_means_a_one_process_render(demo_report, one_process_pdf, 
         assert pages_text(render_pdf(demo_report)) == pages_text(one_process_pdf)
     finally:
         parallel.release(helper)
+
+
+def test_named_destinations_of_both_parts_point_at_their_pages(one_process_pdf, two_part_pdf):
+    def dests(pdf):
+        reader = PdfReader(io.BytesIO(pdf))
+        return {name: reader.get_destination_page_number(dest) for name, dest in reader.named_destinations.items()}
+    assert dests(two_part_pdf) == dests(one_process_pdf)
+    assert {"summary", "roadmap", "appendix"} <= set(dests(two_part_pdf))
