@@ -1,8 +1,10 @@
 """Benchmark of the PDF diagnosis report on the complete demo diagnosis.
 
 Prints the median render time in a warm process, the PDF size and the RSS growth over many
-consecutive renders, each next to its target. Run: ``.venv/bin/python bench/report.py``
-(``--quick`` for fewer renders while developing).
+consecutive renders, each next to its target. Renders go the default way: the two halves of the
+report at once, here and in the warm render helper (second core); the same report rendered in one
+process is timed alongside for comparison. RSS growth counts both processes. Run:
+``.venv/bin/python bench/report.py`` (``--quick`` for fewer renders while developing).
 """
 from __future__ import annotations
 

@@ -43,7 +43,7 @@ from .fetcher import ASSETS_DIR, SafeFetcher
 from .split import join_pdfs, split_markup
 
 # Bump when the rendering code changes in a way that changes PDFs (the template hash includes it).
-RENDER_VERSION = "report-2025.1"
+RENDER_VERSION = "report-2026.11"
 
 REPORTS_DIR = Path(__file__).resolve().parents[2] / "reports"
 TEMPLATE = "report.html"
