@@ -118,3 +118,18 @@ def test_named_destinations_of_both_parts_point_at_their_pages(one_process_pdf, 
         return {name: reader.get_destination_page_number(dest) for name, dest in reader.named_destinations.items()}
     assert dests(two_part_pdf) == dests(one_process_pdf)
     assert {"summary", "roadmap", "appendix"} <= set(dests(two_part_pdf))
+
+
+@pytest.mark.parametrize("helper_takes_first", [True, False])
+def test_either_half_can_go_to_the_helper(demo_report, one_process_pdf, helper_ready, helper_takes_first):
+    from diagnosis.reports.render import render_markup
+    from diagnosis.reports.split import join_pdfs
+
+    halves = split_markup(_markup(demo_report))
+    helper = parallel.acquire()
+    assert helper is not None
+    try:
+        first, second = helper.render_halves(halves.first, halves.second, render_markup, helper_takes_first)
+    finally:
+        parallel.release(helper)
+    assert pages_text(join_pdfs(first, second)) == pages_text(one_process_pdf)

@@ -51,14 +51,14 @@ def serve(conn: Connection) -> None:
         message = conn.recv()
         if message[0] == "stop":
             return
-        _, job, markup = message
+        _, job, markup, is_first = message
 
-        def resolve(own_pages: int, job=job) -> tuple[int, int]:
+        def resolve(own_pages: int, job=job, is_first=is_first) -> tuple[int, int]:
             conn.send(("pages", job, own_pages))
-            kind, answer_job, first_pages = conn.recv()
+            kind, answer_job, other_pages = conn.recv()
             if kind != "pages" or answer_job != job:
                 raise HelperFailed(f"unexpected message {kind!r} for job {answer_job}")
-            return first_pages, first_pages + own_pages
+            return (0 if is_first else other_pages), other_pages + own_pages
 
         try:
             with numbered(resolve):
@@ -111,20 +111,25 @@ class Helper:
             raise HelperFailed(f"expected {kind} for job {job}, got {message[0]} for job {message[1]}")
         return message[2]
 
-    def render_halves(self, first: str, second: str, render_first: Callable[[str], bytes]) -> tuple[bytes, bytes]:
-        """PDFs of ``first`` (rendered here by ``render_first``) and ``second`` (by the helper)."""
+    def render_halves(self, first: str, second: str, render_here: Callable[[str], bytes],
+                      helper_takes_first: bool = False) -> tuple[bytes, bytes]:
+        """PDFs of ``first`` and ``second``: one rendered here by ``render_here``, the other by the
+        helper. The caller joins the PDFs after this returns, so the heavier half should go to
+        the helper (``helper_takes_first`` when that is the first)."""
         from .page_numbers import numbered
 
         job = next(self._jobs)
-        self.conn.send(("render", job, second))
+        self.conn.send(("render", job, first if helper_takes_first else second, helper_takes_first))
 
         def resolve(own_pages: int) -> tuple[int, int]:
             self.conn.send(("pages", job, own_pages))
-            return 0, own_pages + self._receive("pages", job)
+            other_pages = self._receive("pages", job)
+            return (other_pages if helper_takes_first else 0), own_pages + other_pages
 
         with numbered(resolve):
-            first_pdf = render_first(first)
-        return first_pdf, self._receive("pdf", job)
+            here = render_here(second if helper_takes_first else first)
+        there = self._receive("pdf", job)
+        return (there, here) if helper_takes_first else (here, there)
 
     def stop(self) -> None:
         try:

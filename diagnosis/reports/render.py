@@ -207,7 +207,9 @@ def render_pdf(data: ReportInput, parallel_ok: bool = True) -> bytes:
     if helper is None:
         return render_markup(markup)
     try:
-        first, second = helper.render_halves(halves.first, halves.second, render_markup)
+        # The heavier half goes to the helper: this process also joins the PDFs afterwards.
+        first, second = helper.render_halves(halves.first, halves.second, render_markup,
+                                             helper_takes_first=halves.weights[0] > halves.weights[1])
     except BaseException as error:
         # The helper may be mid-exchange: never reuse it.
         parallel.release(helper)

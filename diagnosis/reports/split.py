@@ -25,6 +25,7 @@ class Halves:
     first: str       # head, cover and the first chapters
     second: str      # head and the remaining chapters, with the running header strings
     chapters: tuple[int, int]
+    weights: tuple[int, int]  # estimated layout cost of each half (``_weight``)
 
 
 def _weight(markup: str) -> int:
@@ -61,7 +62,8 @@ def split_markup(markup: str) -> Halves | None:
                  f'<span class="run-num">{found[1].group(1)}</span></div>')
         opening_end = second_body.index(">") + 1
         second_body = second_body[:opening_end] + carry + second_body[opening_end:]
-    return Halves(first, head + second_body + tail, (best, len(sections) - best))
+    return Halves(first, head + second_body + tail, (best, len(sections) - best),
+                  (sum(weights[:best]), sum(weights[best:])))
 
 
 def join_pdfs(first: bytes, second: bytes) -> bytes:
