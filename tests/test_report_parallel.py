@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 import re
 import xml.etree.ElementTree as ET
 
@@ -27,10 +28,19 @@ def outline_titles(pdf: bytes) -> list:
 
 @pytest.fixture(scope="module")
 def helper_ready():
-    if not parallel.wait_until_ready():
-        pytest.fail("the report render helper did not start (REPORT_PARALLEL=0 or a single CPU?)")
-    yield
-    parallel.shutdown()
+    """A running helper, also on a one-CPU machine (where it is off by default)."""
+    saved = os.environ.get("REPORT_PARALLEL")
+    os.environ["REPORT_PARALLEL"] = "1"
+    try:
+        if not parallel.wait_until_ready():
+            pytest.fail("the report render helper did not start")
+        yield
+    finally:
+        parallel.shutdown()
+        if saved is None:
+            del os.environ["REPORT_PARALLEL"]
+        else:
+            os.environ["REPORT_PARALLEL"] = saved
 
 
 @pytest.fixture(scope="module")

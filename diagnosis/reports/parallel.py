@@ -9,8 +9,8 @@ renders the second, the two exchange their page counts when their pagination is 
 The helper is one warm process per rendering process (web worker, RQ worker, CLI), started on
 the first render (which itself runs in one process) and reused. Whenever the helper is busy with
 another thread's render, not started yet, or fails, the report is rendered in one process, as
-before: the PDF is the same either way but for its internal structure. Set ``REPORT_PARALLEL=0``
-in the environment to never start a helper.
+before: the PDF is the same either way but for its internal structure. ``REPORT_PARALLEL=0`` in
+the environment never starts a helper; by default there is one when the machine has two CPUs.
 """
 from __future__ import annotations
 
@@ -33,7 +33,11 @@ TIMEOUT = float(os.environ.get("REPORT_PARALLEL_TIMEOUT", "60"))
 
 
 def enabled() -> bool:
-    return os.environ.get("REPORT_PARALLEL", "1") != "0" and (os.cpu_count() or 1) >= 2
+    """``REPORT_PARALLEL=0`` never, ``=1`` always, unset: when there are at least two CPUs."""
+    setting = os.environ.get("REPORT_PARALLEL", "")
+    if setting in ("0", "1"):
+        return setting == "1"
+    return (os.cpu_count() or 1) >= 2
 
 
 class HelperFailed(RuntimeError):
