@@ -2,8 +2,8 @@
 
 A render spends nearly all its time in WeasyPrint's layout and drawing, single-threaded Python.
 The report's chapters each start on a new page, so ``split.split_markup`` cuts the markup into
-two halves of about equal cost; this process renders the first half while a helper process
-renders the second, the two exchange their page counts when their pagination is done
+two halves of about equal cost; a helper process renders the heavier half while this process
+renders the other, the two exchange their page counts when their pagination is done
 (``page_numbers``), and ``split.join_pdfs`` puts the pages together.
 
 The helper is one warm process per rendering process (web worker, RQ worker, CLI), started on
@@ -45,7 +45,8 @@ class HelperFailed(RuntimeError):
 
 
 def serve(conn: Connection) -> None:
-    """The helper's loop: render second halves, numbering pages as the parent says."""
+    """The helper's loop: render the half the parent sends, numbering its pages after the
+    parent's count when it is the second half, and counting both for the total."""
     from .page_numbers import numbered
     from .render import render_markup, warm_up
 

@@ -5,7 +5,6 @@ What makes it fast (WeasyPrint 70, Noto Sans CJK SC):
 * Two cores: the two halves of the report are laid out at once (``parallel``).
 * The report font is Noto Sans CJK SC cut down to GB 2312 and the project's texts (``fonts``),
   with the full font as fallback for rarer characters.
-
 * Font subsetting by HarfBuzz. WeasyPrint subsets every embedded font; with libharfbuzz-subset
   (>= 4.1, Debian package libharfbuzz-subset0) it calls ``hb_subset_or_fail`` on the font's
   HarfBuzz face, which takes milliseconds for the CJK font; without it, it falls back to
