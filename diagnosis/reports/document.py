@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -24,14 +25,15 @@ import cssselect2
 from weasyprint import CSS, HTML
 from weasyprint.urls import ensure_url
 
-UA_STYLESHEET_PATH = Path(__file__).resolve().parents[2] / "reports" / "ua.css"
+from .fetcher import ASSETS_DIR
+
+UA_STYLESHEET_PATH = ASSETS_DIR.parent / "ua.css"
 
 # Characters XML 1.0 forbids (C0 controls but tab/newline/return, and two non-characters). A user
 # can paste them into a free-text answer; HTML parsers drop or replace them, and so do we.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 log = logging.getLogger(__name__)
-_ua_cache: tuple[int, CSS] | None = None
 
 
 def xml_safe(markup: str) -> str:
@@ -39,14 +41,24 @@ def xml_safe(markup: str) -> str:
     return _NOT_XML.sub("", markup)
 
 
-def ua_stylesheet() -> CSS:
-    """The report's user-agent stylesheet, parsed once (again only when the file changes)."""
-    global _ua_cache
-    mtime = UA_STYLESHEET_PATH.stat().st_mtime_ns
-    cached = _ua_cache
-    if cached is None or cached[0] != mtime:
-        cached = _ua_cache = (mtime, CSS(string=UA_STYLESHEET_PATH.read_text("utf-8")))
-    return cached[1]
+class CachedStylesheet:
+    """A stylesheet file parsed once, and again only when the file or the text added to it changes."""
+
+    def __init__(self, path: Path, **css_options) -> None:
+        self.path = path
+        self.css_options = css_options
+        self._lock = threading.Lock()
+        self._cached: tuple[tuple[int, str], CSS] | None = None
+
+    def get(self, extra: str = "") -> CSS:
+        key = (self.path.stat().st_mtime_ns, extra)
+        with self._lock:
+            if self._cached is None or self._cached[0] != key:
+                self._cached = (key, CSS(string=self.path.read_text("utf-8") + extra, **self.css_options))
+            return self._cached[1]
+
+
+_ua_stylesheet = CachedStylesheet(UA_STYLESHEET_PATH)
 
 
 def parse_xhtml(markup: str) -> ET.Element:
@@ -79,4 +91,4 @@ class ReportDocument(HTML):
         self.parsed_as_xml = True
 
     def _ua_stylesheets(self, forms: bool = False) -> list[CSS]:
-        return [ua_stylesheet()]
+        return [_ua_stylesheet.get()]

@@ -16,13 +16,13 @@ and license entries are kept in the font.
 """
 from __future__ import annotations
 
-import logging
 import subprocess
 from pathlib import Path
 
+from .fetcher import ASSETS_DIR
+
 FAMILY = "Zhizao Sans"
 SOURCE_FAMILY = "Noto Sans CJK SC"
-ASSETS_DIR = Path(__file__).resolve().parents[2] / "reports" / "assets"
 FONT_PATH = ASSETS_DIR / "fonts" / "ZhizaoSans-Regular.otf"
 #: What the built font holds beyond GB 2312 and the project's own texts.
 BLOCKS = ((0x20, 0x7E), (0xA0, 0x17F), (0x2000, 0x206F), (0x2100, 0x22FF), (0x2460, 0x25FF),
@@ -37,8 +37,6 @@ FONT_FACE_CSS = f'@font-face {{ font-family: "{FAMILY}"; src: url("fonts/{FONT_P
 #: does not know makes it fill in other fonts (DejaVu Sans, Noto Sans CJK JP) for some characters.
 FAMILY_CSS = f'html {{ font-family: "{FAMILY}", "{SOURCE_FAMILY}", sans-serif; }}'
 SVG_FAMILY = f"'{FAMILY}', '{SOURCE_FAMILY}', sans-serif"
-
-log = logging.getLogger(__name__)
 
 
 def available() -> bool:

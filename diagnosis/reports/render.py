@@ -37,14 +37,14 @@ from weasyprint.text.fonts import FontConfiguration
 from . import fonts, parallel, svg_text
 from .charts import FONT_FAMILY
 from .context import ReportInput, build_context
-from .document import ReportDocument, xml_safe
+from .document import CachedStylesheet, ReportDocument, xml_safe
 from .fetcher import ASSETS_DIR, SafeFetcher
 from .split import join_pdfs, split_markup
 
 # Bump when the rendering code changes in a way that changes PDFs (the template hash includes it).
 RENDER_VERSION = "report-2026.11"
 
-REPORTS_DIR = Path(__file__).resolve().parents[2] / "reports"
+REPORTS_DIR = ASSETS_DIR.parent
 TEMPLATE = "report.html"
 STYLESHEET = REPORTS_DIR / "print.css"
 
@@ -84,9 +84,8 @@ def svg_image(svg: str, alt: str = "") -> Markup:
 
 env.filters["svg_image"] = svg_image
 
-_css_lock = threading.Lock()
-_css_cache: tuple[tuple[int, bool], CSS] | None = None
 _fetcher = SafeFetcher(ASSETS_DIR)
+_print_css = CachedStylesheet(STYLESHEET, base_url=str(ASSETS_DIR) + "/", url_fetcher=_fetcher)
 _local = threading.local()
 _gc_lock = threading.Lock()
 _gc_paused = 0          # renders in progress that asked to pause the collector
@@ -159,13 +158,7 @@ svg_text.install()
 def _stylesheet() -> CSS:
     """The parsed print stylesheet (with the report font when it is built), reparsed only when
     the file changes."""
-    global _css_cache
-    key = (STYLESHEET.stat().st_mtime_ns, fonts.available())
-    with _css_lock:
-        if _css_cache is None or _css_cache[0] != key:
-            text = STYLESHEET.read_text("utf-8") + ("\n" + fonts.FAMILY_CSS if key[1] else "")
-            _css_cache = (key, CSS(string=text, base_url=str(ASSETS_DIR) + "/", url_fetcher=_fetcher))
-        return _css_cache[1]
+    return _print_css.get("\n" + fonts.FAMILY_CSS if fonts.available() else "")
 
 
 _BETWEEN_LINES = re.compile(r">\s*\n\s*<")
