@@ -13,6 +13,7 @@ from sqlalchemy import Select, exists, select
 
 from .accounts.models import Enterprise, Role, User
 from .assessments.models import SUBMITTED, Diagnosis, Share
+from .audit.models import AuditEvent
 from .extensions import db
 
 
@@ -56,3 +57,16 @@ def viewable_or_404(user: User, diagnosis_id: int) -> Diagnosis:
     if diagnosis is None:
         abort(404)
     return diagnosis
+
+
+def visible_events(user: User) -> Select:
+    """The events this user may read: an enterprise its own, a bureau its area's (all when
+    unscoped), an admin everything, a provider what it did itself."""
+    query = select(AuditEvent)
+    if user.role == Role.ENTERPRISE:
+        return query.where(AuditEvent.enterprise_id == (user.enterprise_id or -1))
+    if user.role == Role.BUREAU:
+        return query if user.area_id is None else query.where(AuditEvent.area_id == user.area_id)
+    if user.role == Role.ADMIN:
+        return query
+    return query.where(AuditEvent.actor_id == user.id)

@@ -2,4 +2,5 @@
 from .accounts.models import ApiToken, Enterprise, User  # noqa: F401
 from .assessments.models import Diagnosis, DiagnosisResult, QuestionnaireVersion, Review, Share  # noqa: F401
 from .reference.models import Area, Industry  # noqa: F401
+from .audit.models import AuditEvent  # noqa: F401
 from .reports.models import StoredReport  # noqa: F401
