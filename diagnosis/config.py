@@ -15,6 +15,12 @@ def defaults(instance_path: str) -> dict:
         "QUESTIONNAIRES_DIR": str(PROJECT_ROOT / "questionnaires"),
         "REPORTS_DIR": str(PROJECT_ROOT / "reports"),
         "REDIS_URL": None,
+        "MAIL_SERVER": None,            # SMTP host; without it no email is sent (diagnosis.mail)
+        "MAIL_PORT": 25,
+        "MAIL_USE_TLS": False,
+        "MAIL_USERNAME": None,
+        "MAIL_PASSWORD": None,
+        "MAIL_SENDER": "noreply@zhizao.local",
         "API_TOKEN_HOURS": 24 * 7,
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
@@ -29,6 +35,11 @@ def from_environment() -> dict:
         env["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
     if os.environ.get("REDIS_URL"):
         env["REDIS_URL"] = os.environ["REDIS_URL"]
+    for key in ("MAIL_SERVER", "MAIL_PORT", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_SENDER"):
+        if os.environ.get(key):
+            env[key] = os.environ[key]
+    if os.environ.get("MAIL_USE_TLS"):
+        env["MAIL_USE_TLS"] = os.environ["MAIL_USE_TLS"].lower() in ("1", "true", "yes")
     if os.environ.get("SECRET_KEY"):
         env["SECRET_KEY"] = os.environ["SECRET_KEY"]
     return env
