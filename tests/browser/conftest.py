@@ -36,6 +36,14 @@ def pytest_configure(config):
         config.option.output = str(ARTIFACTS)
 
 
+def pytest_collection_modifyitems(config, items):
+    # Playwright's sync API keeps an asyncio loop running in the main thread from the first browser
+    # test to the end of the session (its browser is session-scoped), so asyncio.run() fails in any
+    # test after it: the browser tests run last.
+    here = Path(__file__).parent
+    items.sort(key=lambda item: item.path.is_relative_to(here))
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     if not os.access(CHROMIUM, os.X_OK):
@@ -81,15 +89,18 @@ def _sessions() -> list[BrowserSession]:
 def open_browser(request, new_context, live_server, _sessions) -> Callable[..., Page]:
     """``open_browser("enterprise")`` gives a fresh page in its own browser context (a separate user)
     pointed at the live server; keyword arguments go to ``browser.new_context`` (e.g. a viewport).
+    ``open_browser("second tab", same_user_as=page)`` opens another tab of that user's browser.
     A browser test fails when a page throws a script error or the browser blocks something by CSP."""
 
-    def open_(label: str, **context_args) -> Page:
-        options = {"base_url": live_server.url, "locale": "zh-CN", "timezone_id": "Asia/Shanghai",
-                   "viewport": DESKTOP, **context_args}
-        context = new_context(**options)
-        context.set_default_timeout(15_000)
-        context.set_default_navigation_timeout(30_000)
-        page = context.new_page()
+    def open_(label: str, same_user_as: Page | None = None, **context_args) -> Page:
+        if same_user_as is not None:
+            page = same_user_as.context.new_page()
+        else:
+            context = new_context(**{"base_url": live_server.url, "locale": "zh-CN", "timezone_id": "Asia/Shanghai",
+                                     "viewport": DESKTOP, **context_args})
+            context.set_default_timeout(15_000)
+            context.set_default_navigation_timeout(30_000)
+            page = context.new_page()
         session = BrowserSession(label, page)
         page.on("pageerror", lambda exc: session.script_errors.append(f"{page.url}: {exc}"))
         page.on("console", lambda msg: session.script_errors.append(f"{page.url}: {msg.text}")
