@@ -6,8 +6,9 @@ PORT ?= 5000
 BIN := $(VENV)/bin
 export FLASK_APP := diagnosis
 
-# Debian packages WeasyPrint needs: Pango, the HarfBuzz subsetter (fast font subsetting), CJK fonts.
-SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk fontconfig
+# Debian packages WeasyPrint needs: Pango, the HarfBuzz subsetter (fast font subsetting), CJK fonts;
+# and the chromium the browser tests drive through Playwright (never a downloaded browser).
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk fontconfig chromium
 # The report font, cut from Noto Sans CJK SC (diagnosis/reports/fonts.py); rebuilt when the texts
 # whose characters it must hold change.
 REPORT_FONT := reports/assets/fonts/ZhizaoSans-Regular.otf
@@ -66,4 +67,4 @@ bench: setup
 	$(BIN)/python bench/report.py
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache
+	rm -rf $(VENV) instance .pytest_cache test-artifacts

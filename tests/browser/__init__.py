@@ -1,0 +1,1 @@
+"""Real-browser journeys: Playwright driving Debian's chromium against the app served over HTTP."""
