@@ -1,7 +1,9 @@
 """The ``diagnosis`` command (a Flask CLI group).
 
-Commands that only read data files (questionnaire, score, report, fonts) run without a database and
-without the web app; the others (create-user, seed, rescore, worker, db) run in an app context.
+Commands that only read data files (questionnaire, score, report, fonts, doctor) run without a
+database and without the web app (``with_appcontext=False``; Flask's groups would otherwise create
+the app for every command), and import only what they use: ``score`` never imports WeasyPrint. The
+others (create-user, seed, rescore, worker, db) run in an app context.
 """
 from __future__ import annotations
 
@@ -13,8 +15,6 @@ from pathlib import Path
 import click
 from flask.cli import FlaskGroup, with_appcontext
 
-from .instruments import DataFileError, load_library
-from .scoring import ScoreInputError, score_payload
 
 
 def _create_app():
@@ -28,13 +28,14 @@ def main():
 
 
 def _library(folder: str | None):
+    from .instruments import DataFileError, load_library
     try:
         return load_library(folder)
     except DataFileError as exc:
         raise click.ClickException(str(exc)) from exc
 
 
-@main.group()
+@main.group(cls=click.Group)
 def questionnaire():
     """List, export and check the data files in questionnaires/."""
 
@@ -63,6 +64,7 @@ def questionnaire_export(key, folder):
 @click.option("--dir", "folder", type=click.Path(file_okay=False))
 def questionnaire_check(files, folder):
     """Validate the data files (all of the folder, plus any FILE named) and their references."""
+    from .instruments import DataFileError, load_library
     try:
         lib = load_library(folder, list(files) or None)
     except DataFileError as exc:
@@ -82,6 +84,7 @@ def _read_payload(file):
 
 
 def _score_or_exit(payload, lib):
+    from .scoring import ScoreInputError, score_payload
     try:
         return score_payload(payload, lib)
     except ScoreInputError as exc:
@@ -89,7 +92,7 @@ def _score_or_exit(payload, lib):
         sys.exit(2)
 
 
-@main.command("score")
+@main.command("score", with_appcontext=False)
 @click.argument("file", type=click.File("r", encoding="utf-8"))
 @click.option("--dir", "folder", type=click.Path(file_okay=False))
 def score(file, folder):
@@ -98,7 +101,7 @@ def score(file, folder):
     click.echo(json.dumps(_score_or_exit(_read_payload(file), lib), ensure_ascii=False, indent=2))
 
 
-@main.command("report")
+@main.command("report", with_appcontext=False)
 @click.argument("file", type=click.File("r", encoding="utf-8"))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True))
 @click.option("--enterprise", "enterprise_name", default="（未填写企业名称）", help="name printed on the report")
@@ -116,7 +119,7 @@ def report(file, output, enterprise_name, folder):
     click.echo(f"wrote {output} ({len(pdf) / 1024:.0f} KB in {time.perf_counter() - started:.2f} s)")
 
 
-@main.group()
+@main.group(cls=click.Group)
 def fonts():
     """The report font (Noto Sans CJK SC cut down to the characters reports print)."""
 
