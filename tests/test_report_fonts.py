@@ -7,8 +7,8 @@ from dataclasses import replace
 import pytest
 from fontTools.ttLib import TTFont
 
-from diagnosis.reports import fonts
-from diagnosis.reports.render import render_pdf
+from diagnosis.reports.engine import fonts
+from diagnosis.reports.engine.render import render_pdf
 
 from test_report_pdf import font_names, pdf_text, squash
 
