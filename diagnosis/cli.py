@@ -108,15 +108,39 @@ def score(file, folder):
 @click.option("--dir", "folder", type=click.Path(file_okay=False))
 def report(file, output, enterprise_name, folder):
     """Render the PDF report of an answers FILE, without a server or database."""
-    from .reports.offline import offline_input
-    from .reports.render import render_pdf
+    from .reports.engine import pool
+    # The render helper starts on the second core now, while this process scores the answers.
+    helper = pool.start()
+    from .reports.content.offline import offline_input
     lib = _library(folder)
     payload = _read_payload(file)
     result = _score_or_exit(payload, lib)
     started = time.perf_counter()
-    pdf = render_pdf(offline_input(lib, payload, result, enterprise_name), parallel_ok=False)  # one-shot: no helper
+    from .reports.engine.render import RenderFailed, render_pdf
+    try:
+        # Nothing else runs in this process: its part of the render may pause the collector.
+        pdf = render_pdf(offline_input(lib, payload, result, enterprise_name), exclusive=True,
+                         helper_wait=pool.TIMEOUT if helper is not None else 0.0)
+    except RenderFailed as exc:
+        raise click.ClickException(f"the report could not be rendered: {exc}") from exc
+    finally:
+        pool.shutdown()
     Path(output).write_bytes(pdf)
     click.echo(f"wrote {output} ({len(pdf) / 1024:.0f} KB in {time.perf_counter() - started:.2f} s)")
+
+
+@main.command("doctor", with_appcontext=False)
+def doctor():
+    """Check the report engine against the installed WeasyPrint: each optimization on or off, and why."""
+    from .reports.engine import compat, pool
+    checks = compat.status()
+    for check in checks.values():
+        click.echo(f"{'on ' if check.ok else 'OFF'}  {check.name:<16} {check.detail}")
+    click.echo(f"{'on ' if pool.enabled() else 'OFF'}  {'render helper':<16} "
+               f"{'second core used when free' if pool.enabled() else 'REPORT_PARALLEL=0 or one CPU'}")
+    off = [c.name for c in checks.values() if not c.ok and c.name in compat.OPTIMIZATIONS]
+    if off:
+        click.echo(f"reports render correctly, more slowly without: {', '.join(off)}")
 
 
 @main.group(cls=click.Group)
@@ -128,7 +152,7 @@ def fonts():
 @click.option("--force", is_flag=True, help="rebuild even if the font exists")
 def fonts_build(force):
     """Build reports/assets/fonts/ZhizaoSans-Regular.otf from the installed Noto Sans CJK SC."""
-    from .reports import fonts as report_fonts
+    from .reports.engine import fonts as report_fonts
     if report_fonts.available() and not force:
         click.echo(f"{report_fonts.FONT_PATH} exists (--force to rebuild)")
         return
@@ -211,12 +235,15 @@ def worker(burst):
     from flask import current_app
     from redis import Redis
     from rq import Queue, SimpleWorker
-    from .reports.jobs import QUEUE
+    from .reports.web.jobs import QUEUE
     url = current_app.config.get("REDIS_URL")
     if not url:
         raise click.ClickException("REDIS_URL is not set")
+    from .reports.engine import compat
+    click.echo(f"report engine: {compat.summary()}")
     conn = Redis.from_url(url)
-    SimpleWorker([Queue(QUEUE, connection=conn)], connection=conn).work(burst=burst)
+    # The scheduler runs the retries of failed renders (jobs.RETRY_DELAYS).
+    SimpleWorker([Queue(QUEUE, connection=conn)], connection=conn).work(burst=burst, with_scheduler=True)
 
 
 APP_COMMANDS = (create_user_command, seed, rescore_command, worker)
@@ -226,3 +253,7 @@ def register(app) -> None:
     """Commands that need the app and its database (Flask-Migrate adds ``db`` itself)."""
     for command in APP_COMMANDS:
         app.cli.add_command(command)
+
+
+if __name__ == "__main__":
+    main()

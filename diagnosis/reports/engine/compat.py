@@ -67,10 +67,20 @@ class CompatError(RuntimeError):
     """A WeasyPrint internal is not what an optimization expects."""
 
 
+class OptimizationFailed(RuntimeError):
+    """An optimization failed inside a render in a way WeasyPrint swallowed (an SVG chart left out)."""
+
+    def __init__(self, name: str, detail: str):
+        super().__init__(f"{name}: {detail}")
+        self.name = name
+        self.detail = detail
+
+
 _lock = threading.RLock()
 _checks: dict[str, Check] | None = None
 _disabled_reasons: dict[str, str] = {}
-_probe_hits = {"ua": 0, "svg": 0}
+_probe_hits = {"ua": 0, "svg": 0, "svg_failures": 0}
+_last_svg_error = ""
 
 
 # ------------------------------------------------------------------------------------------ version
@@ -200,8 +210,16 @@ def _svg_text_function():
         from . import svg_text
 
         def counted(svg, node, font_size, _draw=svg_text.make_text(svg_internals(), _original_svg_text)):
+            # WeasyPrint catches an error drawing an SVG image and leaves the image out: count it,
+            # so that the render is done again without this optimization (render.render_part).
+            global _last_svg_error
             _probe_hits["svg"] += 1
-            return _draw(svg, node, font_size)
+            try:
+                return _draw(svg, node, font_size)
+            except Exception as error:
+                _probe_hits["svg_failures"] += 1
+                _last_svg_error = f"{type(error).__name__}: {error}"
+                raise
 
         _svg_function = counted
     return _svg_function
@@ -249,6 +267,11 @@ def svg_text_installed() -> bool:
 
 def svg_text_calls() -> int:
     return _probe_hits["svg"]
+
+
+def svg_text_failures() -> tuple[int, str]:
+    """How many times the whole-run SVG text drawing raised, and the last error."""
+    return _probe_hits["svg_failures"], _last_svg_error
 
 
 # ------------------------------------------------------------------------------------------ pages
@@ -374,11 +397,15 @@ def _probe(checks: dict[str, Check]) -> None:
     from .render import render_part
 
     def attempt() -> list[str]:
-        ua, svg = _probe_hits["ua"], _probe_hits["svg"]
+        ua, svg, failed = _probe_hits["ua"], _probe_hits["svg"], _probe_hits["svg_failures"]
         _, names = render_part(probe_markup(), optimizations={n for n, c in checks.items() if c.ok}, retry_plain=False)
+        if checks["svg-text-runs"].ok and _probe_hits["svg_failures"] != failed:
+            uninstall_svg_text()
+            checks["svg-text-runs"] = Check("svg-text-runs", False, f"probe render failed with it: {_last_svg_error}")
+            svg = _probe_hits["svg"]
         if checks["ua-stylesheet"].ok and _probe_hits["ua"] == ua:
             checks["ua-stylesheet"] = Check("ua-stylesheet", False, "WeasyPrint did not call HTML._ua_stylesheets")
-        if checks["svg-text-runs"].ok and _probe_hits["svg"] == svg:
+        if checks["svg-text-runs"].ok and _probe_hits["svg"] == svg and _probe_hits["svg_failures"] == failed:
             uninstall_svg_text()
             checks["svg-text-runs"] = Check("svg-text-runs", False, "WeasyPrint did not call the SVG text function")
         return names

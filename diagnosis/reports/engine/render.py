@@ -21,6 +21,7 @@ Nothing is imported from WeasyPrint before the first render.
 """
 from __future__ import annotations
 
+import atexit
 import gc
 import logging
 import threading
@@ -89,6 +90,9 @@ def font_config():
         from weasyprint.text.fonts import FontConfiguration
 
         fc = _local.font_config = FontConfiguration()
+        if threading.current_thread() is threading.main_thread():
+            # Dropped before interpreter shutdown, while the C libraries its __del__ calls are there.
+            atexit.register(_local.__dict__.pop, "font_config", None)
         if fonts.available():  # registers the report font with this configuration
             CSS(string=fonts.FONT_FACE_CSS, base_url=BASE_URL, url_fetcher=fetcher(), font_config=fc)
         elif not _font_warning_logged:
@@ -163,17 +167,33 @@ def render_part(markup: str | ET.Element, *, optimizations: Iterable[str] | None
     type (``None`` when ``two-core`` is off: the names are what stamping page numbers needs).
 
     ``extra_stylesheets`` come after the print stylesheet (a part of a report rendered in parts
-    adds ``part.css``, which leaves the page numbers out). A render that raises with optimizations on turns them all off (``compat.disable_all``) and is
-    rendered again the plain way; if that fails too, ``RenderFailed``."""
+    adds ``part.css``, which leaves the page numbers out). An optimization that fails inside the
+    render in a way WeasyPrint swallows (an SVG chart left out) is turned off and the render done
+    again without it; a render that raises with optimizations on turns them all off
+    (``compat.disable_all``) and is rendered again the plain way; if that fails too,
+    ``RenderFailed``."""
     opts = set(current_optimizations() if optimizations is None else optimizations)
     extra = list(extra_stylesheets)
+    failure: Exception | None = None
     try:
         return _render(markup, opts, extra, pause_gc)
-    except Exception as error:
-        if not (retry_plain and opts):
-            raise RenderFailed(f"{type(error).__name__}: {error}") from error
-        log.exception("report render failed with optimizations %s; rendering it the plain way", sorted(opts))
-        compat.disable_all(f"a render failed with them ({type(error).__name__}: {error})")
+    except compat.OptimizationFailed as error:
+        failure = error
+    except Exception as error:  # noqa: BLE001 - rendered again below, or reported
+        failure = error
+    if isinstance(failure, compat.OptimizationFailed) and retry_plain:
+        log.warning("report render: %s; rendering it again without %r", failure, failure.name)
+        compat.disable(failure.name, f"it failed in a render ({failure.detail})")
+        opts.discard(failure.name)
+        try:
+            return _render(markup, opts, extra, pause_gc)
+        except Exception as error:  # noqa: BLE001 - then the plain way below
+            failure = error
+    if not (retry_plain and opts):
+        raise RenderFailed(f"{type(failure).__name__}: {failure}") from failure
+    log.error("report render failed with optimizations %s (%s: %s); rendering it the plain way",
+              sorted(opts), type(failure).__name__, failure)
+    compat.disable_all(f"a render failed with them ({type(failure).__name__}: {failure})")
     try:
         return _render(markup, set(), extra, pause_gc)
     except Exception as error:
@@ -188,6 +208,7 @@ def _render(markup, opts: set[str], extra: list, pause_gc: bool) -> tuple[bytes,
     stylesheets = [print_stylesheet(), *extra]
     html = report_document(markup, BASE_URL, fetcher(), xhtml="xhtml" in opts, ua="ua-stylesheet" in opts)
     calls = compat.ua_hook_calls()
+    svg_failures = compat.svg_text_failures()[0]
     with gc_paused(pause_gc):
         document = html.render(font_config=font_config(), stylesheets=stylesheets, **PDF_OPTIONS)
         names = None
@@ -197,6 +218,9 @@ def _render(markup, opts: set[str], extra: list, pause_gc: bool) -> tuple[bytes,
             except Exception as error:  # noqa: BLE001 - an internal moved: no parts, the PDF is fine
                 compat.disable("two-core", f"page names not readable ({type(error).__name__}: {error})")
         pdf = document.write_pdf(**PDF_OPTIONS)
+    failures, last = compat.svg_text_failures()
+    if "svg-text-runs" in opts and failures != svg_failures:
+        raise compat.OptimizationFailed("svg-text-runs", last)
     if "ua-stylesheet" in opts and compat.ua_hook_calls() == calls:
         # WeasyPrint used its own user-agent stylesheet: the PDF is right, only slower.
         compat.disable("ua-stylesheet", "WeasyPrint did not call HTML._ua_stylesheets")
