@@ -155,6 +155,7 @@ class ThreadQueue:
         self.thread: threading.Thread | None = None
         self.idle = threading.Event()
         self.idle.set()
+        self.retries: set[threading.Timer] = set()
 
     def put(self, diagnosis_id: int, attempt: int = 0) -> bool:
         with self.lock:
@@ -178,8 +179,20 @@ class ThreadQueue:
             return self.states.get(diagnosis_id)
 
     def wait_idle(self, timeout: float) -> bool:
-        """Wait until nothing is queued or rendering (tests, shutdown)."""
-        return self.idle.wait(timeout)
+        """Wait until nothing is queued, rendering or waiting to be retried (tests, shutdown)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            with self.lock:
+                retries = list(self.retries)
+            for timer in retries:
+                timer.join(max(0.0, deadline - time.monotonic()))
+            if not self.idle.wait(max(0.0, deadline - time.monotonic())):
+                return False
+            with self.lock:
+                if not self.retries and self.idle.is_set():
+                    return True
+            if time.monotonic() > deadline:
+                return False
 
     def _run(self) -> None:
         from .storage import ReportUnavailable
@@ -224,8 +237,18 @@ class ThreadQueue:
             return
         delay = RETRY_DELAYS[entry.attempt]
         log.warning("report of diagnosis %s will be rendered again in %s s", entry.diagnosis_id, delay)
-        timer = threading.Timer(delay, self.put, (entry.diagnosis_id, entry.attempt + 1))
+
+        def retry() -> None:
+            try:
+                self.put(entry.diagnosis_id, entry.attempt + 1)
+            finally:
+                with self.lock:
+                    self.retries.discard(timer)
+
+        timer = threading.Timer(delay, retry)
         timer.daemon = True
+        with self.lock:
+            self.retries.add(timer)
         timer.start()
 
 
