@@ -109,8 +109,9 @@ def score(file, folder):
 def report(file, output, enterprise_name, folder):
     """Render the PDF report of an answers FILE, without a server or database."""
     from .reports.engine import pool
-    # The render helper starts on the second core now, while this process scores the answers.
-    helper = pool.start()
+    # The render helper starts on the second core now, while this process scores the answers; its
+    # part of the report waits for it in its queue.
+    helper = pool.start(warm=False)
     from .reports.content.offline import offline_input
     lib = _library(folder)
     payload = _read_payload(file)
@@ -133,7 +134,7 @@ def report(file, output, enterprise_name, folder):
 def doctor():
     """Check the report engine against the installed WeasyPrint: each optimization on or off, and why."""
     from .reports.engine import compat, pool
-    checks = compat.status()
+    checks = compat.verify()
     for check in checks.values():
         click.echo(f"{'on ' if check.ok else 'OFF'}  {check.name:<16} {check.detail}")
     click.echo(f"{'on ' if pool.enabled() else 'OFF'}  {'render helper':<16} "

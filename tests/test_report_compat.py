@@ -38,13 +38,13 @@ def fresh_checks(monkeypatch):
 
 
 def off(name: str) -> str:
-    check = compat.status()[name]
+    check = compat.verify()[name]
     assert not check.ok, f"{name} should be off"
     return check.detail
 
 
 def test_every_optimization_is_on_with_the_pinned_weasyprint(fresh_checks):
-    checks = compat.status()
+    checks = compat.verify()
     assert all(checks[name].ok for name in compat.OPTIMIZATIONS), compat.summary()
     assert compat.svg_text_installed()
 

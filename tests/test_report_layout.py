@@ -115,7 +115,7 @@ def test_a_parsed_file_is_read_from_the_compiled_cache(tmp_path, monkeypatch):
     monkeypatch.setenv("DIAGNOSIS_CACHE_DIR", str(tmp_path))
     path = loader.DEFAULT_DIR / "targets.yaml"
     first = loader.load_document(path)
-    assert (tmp_path / f"{first.sha256}.v{loader.CACHE_FORMAT}.json").is_file()
+    assert (tmp_path / "questionnaires" / f"{first.sha256}.v{loader.CACHE_FORMAT}.json").is_file()
     monkeypatch.setattr(loader, "parse_yaml", lambda raw, source: pytest.fail("parsed again"))
     assert loader.load_document(path).data == first.data
 

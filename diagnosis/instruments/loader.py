@@ -73,15 +73,10 @@ CACHE_FORMAT = "1"
 
 
 def compiled_cache_dir() -> Path | None:
-    """Where parsed files are cached: ``DIAGNOSIS_CACHE_DIR``, else the user's cache folder;
-    ``DIAGNOSIS_CACHE_DIR=off`` turns the cache off."""
-    configured = os.environ.get("DIAGNOSIS_CACHE_DIR")
-    if configured == "off":
-        return None
-    if configured:
-        return Path(configured)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "zhizao-diagnosis" / "questionnaires"
+    """Where parsed files are cached (``diagnosis.cachedir``; ``DIAGNOSIS_CACHE_DIR=off``: nowhere)."""
+    from ..cachedir import cache_dir
+
+    return cache_dir("questionnaires")
 
 
 def _cache_file(sha256: str) -> Path | None:

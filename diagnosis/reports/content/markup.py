@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import re
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, pass_context
 from markupsafe import Markup, escape
 
 from ..paths import TEMPLATES_DIR
@@ -51,11 +51,25 @@ def svg_image(context, svg: str, alt: str = "") -> Markup:
     return Markup(f'<img class="chart-img" alt="{escape(alt)}" src="data:image/svg+xml;base64,{data}"/>')
 
 
+def _bytecode_cache() -> FileSystemBytecodeCache | None:
+    """Compiled templates kept between processes (a command line renders one report and exits)."""
+    from ...cachedir import cache_dir
+
+    folder = cache_dir("templates")
+    if folder is None:
+        return None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return FileSystemBytecodeCache(str(folder))
+
+
 def environment() -> Environment:
     global _env
     if _env is None:
         env = Environment(loader=FileSystemLoader(str(TEMPLATES_DIR)), autoescape=True, undefined=StrictUndefined,
-                          trim_blocks=True, lstrip_blocks=True, auto_reload=True)
+                          trim_blocks=True, lstrip_blocks=True, auto_reload=True, bytecode_cache=_bytecode_cache())
         env.filters["svg_image"] = svg_image
         _env = env
     return _env

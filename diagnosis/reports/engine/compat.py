@@ -14,12 +14,15 @@ checked against the installed WeasyPrint before it is used:
 ``two-core``        render a report in two parts on two cores: needs each page's named page type
                     (``Page._page_box.page_type.name``) to stamp the page numbers, and pikepdf.
 
-A check that fails (a missing private name, another major version, a changed attribute set, a
-hook WeasyPrint no longer calls, a probe render that raises) turns that optimization off for the
-process, logs it once, and the report renders the plain way: public ``weasyprint.HTML`` and one
-process. ``status()`` reports every check (``diagnosis doctor`` and the benchmark print it).
-A render that still fails with optimizations on turns them all off and is rendered again plainly
-(``render.render_part``). ``REPORT_OPTIMIZATIONS=off`` in the environment turns them all off.
+``status()`` runs the static checks once per process (the installed version, the private names,
+the attribute set ``HTML.__init__`` makes, the hooks WeasyPrint looks up); ``verify()`` adds a
+probe render of a one-page document (``render.warm_up``, the render helper, ``diagnosis doctor``,
+``diagnosis worker`` and the benchmark run it). Every render checks again what it relies on: the
+user-agent hook was called, no SVG label failed, the page types were readable. A check that fails
+turns that optimization off for the process, logs it once, and the report renders the plain way:
+public ``weasyprint.HTML`` and one process. A render that still fails with optimizations on turns
+them all off and is rendered again plainly (``render.render_part``).
+``REPORT_OPTIMIZATIONS=off`` in the environment turns them all off.
 """
 from __future__ import annotations
 
@@ -78,6 +81,7 @@ class OptimizationFailed(RuntimeError):
 
 _lock = threading.RLock()
 _checks: dict[str, Check] | None = None
+_probed = False
 _disabled_reasons: dict[str, str] = {}
 _probe_hits = {"ua": 0, "svg": 0, "svg_failures": 0}
 _last_svg_error = ""
@@ -322,8 +326,24 @@ def probe_markup() -> str:
             f'<p>智造诊断 0123456789</p><img alt="" src="data:image/svg+xml;base64,{data}"/></body></html>')
 
 
+def verify() -> dict[str, Check]:
+    """The static checks and, once per process, the probe render (``warm_up``, doctor, bench)."""
+    global _probed
+    with _lock:
+        status()
+        if not _probed:
+            _probed = True
+            before = {name for name, check in _checks.items() if not check.ok}
+            _probe(_checks)
+            for check in _checks.values():
+                if not check.ok and check.name not in before:
+                    log.warning("report optimization %r is off: %s; reports render without it",
+                                check.name, check.detail)
+    return status()
+
+
 def status(run: bool = True) -> dict[str, Check]:
-    """Every check, run once per process (``run=False``: only what is known without running)."""
+    """Every check, the static ones run once per process (``run=False``: only what is known)."""
     global _checks
     with _lock:
         if _checks is None and run:
@@ -358,10 +378,11 @@ def disable_all(reason: str) -> None:
 
 def reset() -> None:
     """Forget every result and patch (tests simulate failures, then check again)."""
-    global _checks, _svg, _svg_function, _document_class
+    global _checks, _svg, _svg_function, _document_class, _probed
     with _lock:
         uninstall_svg_text()
         _checks = None
+        _probed = False
         _disabled_reasons.clear()
         _svg = None
         _svg_function = None
@@ -384,7 +405,6 @@ def _run_checks() -> dict[str, Check]:
             install_svg_text()
         except Exception as error:  # noqa: BLE001
             checks["svg-text-runs"] = Check("svg-text-runs", False, f"install failed: {type(error).__name__}: {error}")
-    _probe(checks)
     for check in checks.values():
         if not check.ok:
             log.warning("report optimization %r is off: %s; reports render without it", check.name, check.detail)
@@ -445,5 +465,5 @@ def _info() -> dict[str, Check]:
 
 
 def summary() -> str:
-    """One line: every check, for logs, ``diagnosis doctor`` and the benchmark header."""
-    return "  ".join(f"{c.name}: {'on' if c.ok else 'OFF'}" for c in status().values())
+    """One line: every check (the probe render included), for logs and the benchmark header."""
+    return "  ".join(f"{c.name}: {'on' if c.ok else 'OFF'}" for c in verify().values())

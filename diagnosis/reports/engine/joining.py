@@ -5,14 +5,17 @@ Each part is rendered without the numbered footer (``reports/part.css``). Once j
 with the same page types as the report's and only the footer (``reports/numbers.css`` after the
 print stylesheet), and pikepdf lays each of its pages over the report's page as a form XObject.
 The footers depend only on the sequence of page types, so that document is rendered once per
-sequence and kept (``numbers_pdf``). The text of a stamped page reads as WeasyPrint's own: the
+sequence and kept, in the process and on disk (``numbers_pdf``). The text of a stamped page reads as WeasyPrint's own: the
 footer is drawn last, as WeasyPrint draws margin boxes after the page content.
 """
 from __future__ import annotations
 
+import hashlib
 import io
+import os
 import threading
 from collections import OrderedDict
+from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
 from ..paths import TEMPLATES_DIR
@@ -34,22 +37,55 @@ def numbers_markup(page_names: list[str]) -> str:
             + "".join(slots) + "</body></html>")
 
 
+def _cache_file(page_names: list[str]) -> Path | None:
+    """The page-number document on disk, named by the template hash (which covers ``print.css``,
+    ``numbers.css``, the font, this code and WeasyPrint's version) and the page types."""
+    from ...cachedir import cache_dir
+    from .fingerprint import template_hash
+
+    folder = cache_dir("page-numbers")
+    if folder is None:
+        return None
+    key = hashlib.sha256((template_hash() + "\0" + "\0".join(page_names)).encode()).hexdigest()
+    return folder / f"{key}.pdf"
+
+
 def numbers_pdf(page_names: list[str]) -> bytes:
-    """The footers of a report whose pages have these page types, as a PDF of as many pages."""
+    """The footers of a report whose pages have these page types, as a PDF of as many pages:
+    kept in this process and on disk (a command line renders one report and exits)."""
     key = tuple(page_names)
     with _numbers_lock:
         if key in _numbers:
             _numbers.move_to_end(key)
             return _numbers[key]
+    path = _cache_file(page_names)
+    try:
+        pdf = path.read_bytes() if path is not None else None
+    except OSError:
+        pdf = None
+    if pdf is None:
+        pdf = _render_numbers(page_names)
+        if path is not None:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                partial = path.with_suffix(f".{os.getpid()}.tmp")
+                partial.write_bytes(pdf)
+                partial.replace(path)
+            except OSError:
+                pass
+    with _numbers_lock:
+        _numbers[key] = pdf
+        while len(_numbers) > _NUMBERS_KEPT:
+            _numbers.popitem(last=False)
+    return pdf
+
+
+def _render_numbers(page_names: list[str]) -> bytes:
     from .render import render_part, stylesheet
 
     pdf, names = render_part(numbers_markup(page_names), extra_stylesheets=[stylesheet(NUMBERS_STYLESHEET)])
     if names is not None and names != list(page_names):
         raise RuntimeError(f"page-number document has page types {names}, expected {list(page_names)}")
-    with _numbers_lock:
-        _numbers[key] = pdf
-        while len(_numbers) > _NUMBERS_KEPT:
-            _numbers.popitem(last=False)
     return pdf
 
 

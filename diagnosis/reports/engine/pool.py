@@ -42,13 +42,18 @@ def enabled() -> bool:
 
 # ------------------------------------------------------------------------------- in the helper
 
-def _helper_init() -> None:
-    """Runs once in the helper process: checks, fonts and stylesheets loaded by a probe render."""
+def _helper_init(warm: bool) -> None:
+    """Runs once in the helper process: the checks, and with ``warm`` a probe render that loads
+    fonts and stylesheets (a server's helper; the command line's has its part waiting already)."""
     import gc
 
+    from . import compat
     from .render import warm_up
 
-    warm_up()
+    if warm:
+        warm_up()
+    else:
+        compat.status()
     gc.freeze()  # what is loaded now stays: later collections skip it
 
 
@@ -67,10 +72,10 @@ def _render_in_helper(markup: str) -> tuple[bytes, list[str] | None]:
 class Helper:
     """The helper process (a one-worker pool), used by one render at a time."""
 
-    def __init__(self) -> None:
+    def __init__(self, warm: bool = True) -> None:
         self.owner = os.getpid()
         self.executor = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                                            initializer=_helper_init)
+                                            initializer=_helper_init, initargs=(warm,))
         self.started: Future = self.executor.submit(_helper_pid)
         self.lock = threading.Lock()
 
@@ -107,8 +112,9 @@ _helper_lock = threading.Lock()
 _unavailable = False
 
 
-def start() -> Helper | None:
-    """This process's helper, started if there is none (``None`` if helpers cannot run here)."""
+def start(warm: bool = True) -> Helper | None:
+    """This process's helper, started if there is none (``None`` if helpers cannot run here).
+    ``warm``: it loads fonts with a probe render before taking parts."""
     global _helper, _unavailable
     if not enabled() or _unavailable:
         return None
@@ -119,7 +125,7 @@ def start() -> Helper | None:
             _helper = None
         if _helper is None:
             try:
-                _helper = Helper()
+                _helper = Helper(warm)
             except Exception as error:  # noqa: BLE001 - no processes here (sandbox, limits)
                 log.warning("report render helper cannot start (%s); rendering in one process", error)
                 _unavailable = True
@@ -128,19 +134,20 @@ def start() -> Helper | None:
 
 
 def acquire(wait: float = 0.0) -> Helper | None:
-    """The ready helper of this process, locked for the caller; ``None`` if there is none free.
+    """The helper of this process, locked for the caller; ``None`` if there is none free.
 
-    Starts the helper if there is none; waits up to ``wait`` seconds for it to be ready."""
+    Starts the helper if there is none. A helper still starting is returned only when the caller
+    would wait for it (``wait`` > 0: its part queues until the helper is up)."""
     helper = start()
     if helper is None:
         return None
     try:
-        ready = helper.ready(wait)
+        ready = helper.ready(0.0)
     except Exception as error:  # noqa: BLE001 - it died while starting
         log.warning("report render helper failed to start (%s); rendering in one process", error)
         discard(helper)
         return None
-    if not ready or not helper.lock.acquire(blocking=False):
+    if not (ready or wait > 0) or not helper.lock.acquire(blocking=False):
         return None
     return helper
 
@@ -206,7 +213,7 @@ def render_in_parts(markup: str, *, exclusive: bool = False, helper_wait: float 
             return _failed(helper, error)
         here_pdf, here_names = render_part(here, extra_stylesheets=[stylesheet(PART_STYLESHEET)], pause_gc=exclusive)
         try:
-            there_pdf, there_names = future.result(timeout=TIMEOUT)
+            there_pdf, there_names = future.result(timeout=max(TIMEOUT, helper_wait))
         except Exception as error:  # noqa: BLE001 - died, timed out, or its render failed
             return _failed(helper, error)
     finally:

@@ -233,9 +233,8 @@ def render_markup(markup: str, pause_gc: bool = False) -> bytes:
 
 
 def warm_up() -> None:
-    """Run the compatibility checks and load fonts and stylesheets (the checks' probe render)."""
-    compat.status()
-    render_part(compat.probe_markup())
+    """Run the compatibility checks with their probe render, which loads fonts and stylesheets."""
+    compat.verify()
 
 
 def render_pdf(data: ReportInput, *, parallel: bool = True, exclusive: bool = False,
