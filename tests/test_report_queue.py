@@ -206,3 +206,18 @@ def test_the_api_answers_a_renderer_failure_with_503_and_a_chinese_message(clien
     assert response.status_code == 503 and response.headers["Retry-After"]
     assert "报告暂时无法生成" in response.get_json()["error"]["message"]
     drain(app)
+
+
+def test_with_redis_a_render_the_worker_failed_is_tried_in_the_request(client, enterprise_user, app, redis_url,
+                                                                      renders):
+    from redis import Redis
+    from rq.job import Job, JobStatus
+    d = submit_demo(enterprise_user)
+    login(client, enterprise_user)
+    assert client.get(f"/diagnoses/{d.id}/report.pdf").status_code == 202
+    job = Job.fetch(jobs.job_id(d.id, d.result.id, storage.template_hash()), connection=Redis.from_url(redis_url))
+    job.set_status(JobStatus.FAILED)
+    assert client.get(f"/diagnoses/{d.id}/report/status").get_json()["state"] == "render"
+    response = client.get(f"/diagnoses/{d.id}/report.pdf")
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
+    assert len(renders) == 1

@@ -84,7 +84,7 @@ def rq_enqueue(app: Flask, diagnosis):
     jid = _current_job_id(diagnosis)
     try:
         job = Job.fetch(jid, connection=q.connection)
-        if job.get_status(refresh=True) in ACTIVE:
+        if _status(job) in ACTIVE:
             return job
         job.delete()
     except NoSuchJobError:
@@ -312,12 +312,14 @@ def pending_render(diagnosis, app: Flask | None = None, enqueue: bool = True) ->
 
         try:
             job = rq_job(app, diagnosis)
-            if job is None or job.get_status(refresh=False) not in ACTIVE:
+            status = _status(job) if job is not None else None
+            if status == "failed":
+                return None     # the worker could not render it: try now (a Chinese page if that fails)
+            if status not in ACTIVE:
                 if not enqueue:
                     return None
                 job = rq_enqueue(app, diagnosis)
-            status = job.get_status(refresh=False)
-            status = getattr(status, "value", status)
+            status = _status(job)
             if status not in ACTIVE:
                 return None
             waited = _seconds_since(job.enqueued_at)
@@ -338,6 +340,11 @@ def pending_render(diagnosis, app: Flask | None = None, enqueue: bool = True) ->
     if state[0] == "queued" and waited > wait:
         return None
     return Pending(state[0], None, waited)
+
+
+def _status(job) -> str:
+    status = job.get_status(refresh=False)
+    return str(getattr(status, "value", status))
 
 
 def _seconds_since(moment) -> float:
