@@ -9,10 +9,10 @@ export FLASK_APP := diagnosis
 # Debian packages WeasyPrint needs: Pango, the HarfBuzz subsetter (fast font subsetting), CJK fonts;
 # and the chromium the browser tests drive through Playwright (never a downloaded browser).
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk fontconfig chromium
-# The report font, cut from Noto Sans CJK SC (diagnosis/reports/fonts.py); rebuilt when the texts
+# The report font, cut from Noto Sans CJK SC (diagnosis/reports/engine/fonts.py); rebuilt when the texts
 # whose characters it must hold change.
 REPORT_FONT := reports/assets/fonts/ZhizaoSans-Regular.otf
-FONT_TEXTS := $(wildcard questionnaires/*.yaml reports/*.html reports/partials/*.html reports/*.css) diagnosis/reports/fonts.py
+FONT_TEXTS := $(wildcard questionnaires/*.yaml reports/*.html reports/partials/*.html reports/*.css diagnosis/reports/content/*.py diagnosis/reports/content/chapters/*.py) diagnosis/reports/engine/fonts.py
 
 .PHONY: run test setup system-deps venv fonts database worker bench check clean
 

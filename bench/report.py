@@ -1,10 +1,16 @@
 """Benchmark of the PDF diagnosis report on the complete demo diagnosis.
 
-Prints the median render time in a warm process, the PDF size and the RSS growth over many
-consecutive renders, each next to its target. Renders go the default way: the two halves of the
-report at once, here and in the warm render helper (second core); the same report rendered in one
-process is timed alongside for comparison. RSS growth counts both processes. Run:
-``.venv/bin/python bench/report.py`` (``--quick`` for fewer renders while developing).
+First, whole processes, measured side by side in one run (interleaved rounds, medians): the
+trivial WeasyPrint process (``python -c "import weasyprint; weasyprint.HTML(string='<p
+lang=zh>许昌</p>').write_pdf('/dev/null')"``), ``diagnosis report FILE -o OUT`` and ``diagnosis
+score FILE``, with their ratios to the trivial process next to the targets (and ``diagnosis
+--help`` for information). Then, in this process: the median render time when warm, the PDF size
+and the RSS growth over many consecutive renders, each next to its target. Renders go the default
+way: the two parts of the report at once, here and in the warm render helper (second core); the
+same report rendered in one process is timed alongside for comparison. RSS growth counts both
+processes. The header prints the report engine's checks (``diagnosis doctor``), the load average
+and a CPU-speed check. Run: ``.venv/bin/python bench/report.py`` (``--quick`` for fewer rounds and
+renders while developing).
 """
 from __future__ import annotations
 
@@ -17,11 +23,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from diagnosis.reports.context import demo_input  # noqa: E402
-from diagnosis.reports import parallel, svg_text  # noqa: E402
-from diagnosis.reports.render import fast_font_subsetting, render_pdf, template_hash  # noqa: E402
+from diagnosis.reports.content.demo import demo_input  # noqa: E402
+from diagnosis.reports.engine import compat  # noqa: E402
+from diagnosis.reports.engine import pool as parallel  # noqa: E402
+from diagnosis.reports.engine.fingerprint import template_hash  # noqa: E402
+from diagnosis.reports.engine.render import render_pdf  # noqa: E402
 
-TARGET_SECONDS = 1.0
+TARGET_SECONDS = 0.5
+TARGET_REPORT_RATIO = 2.0
+TARGET_SCORE_RATIO = 1.0
+TRIVIAL = "import weasyprint; weasyprint.HTML(string='<p lang=zh>许昌</p>').write_pdf('/dev/null')"
 TARGET_BYTES = 1_000_000
 TARGET_RSS_MB = 50.0
 TARGET_SERVE_MS = 50.0
@@ -52,38 +63,42 @@ def main() -> int:
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--timed", type=int, default=20, help="renders timed for the median")
     parser.add_argument("--rss-renders", type=int, default=200, help="consecutive renders for RSS growth")
-    parser.add_argument("--quick", action="store_true", help="5 timed renders, 30 for RSS")
+    parser.add_argument("--rounds", type=int, default=7, help="rounds of whole-process runs (median)")
+    parser.add_argument("--quick", action="store_true", help="3 rounds, 5 timed renders, 30 for RSS")
     parser.add_argument("--out", help="also write the PDF here")
     args = parser.parse_args()
     if args.quick:
-        args.timed, args.rss_renders = 5, 30
+        args.rounds, args.timed, args.rss_renders = 3, 5, 30
 
-    print(f"CPUs: {os.cpu_count()}  HarfBuzz subsetting: {'yes' if fast_font_subsetting() else 'NO (fontTools)'}  "
-          f"SVG text as runs: {'yes' if svg_text.installed() else 'NO'}  template hash: {template_hash()[:12]}  load average: {os.getloadavg()[0]:.2f}")
+    print(f"CPUs: {os.cpu_count()}  load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}  "
+          f"template hash: {template_hash()[:12]}")
+    print(f"report engine: {compat.summary()}")
     check = cpu_check()
+    print(f"CPU check (5M-step Python loop):   {check:7.3f} s   (the lead's quiet machine: see README)")
+    whole_processes(args.rounds)
     data = demo_input()
     t0 = time.perf_counter()
-    pdf = render_pdf(data, parallel_ok=False)
+    pdf = render_pdf(data, parallel=False, exclusive=True)
     first = time.perf_counter() - t0
     helper_up = parallel.wait_until_ready()
     helper = parallel._helper if helper_up else None
-    print(f"render helper (second core): {'pid %d' % helper.process.pid if helper else 'NOT RUNNING'}")
+    print(f"render helper (second core): {'pid %d' % helper.pid if helper else 'NOT RUNNING'}")
     for _ in range(max(args.warmup, 1)):
-        pdf = render_pdf(data)
-        render_pdf(data, parallel_ok=False)
+        pdf = render_pdf(data, exclusive=True)
+        render_pdf(data, parallel=False, exclusive=True)
     times, cpu, ratios, checks, single = [], [], [], [], []
     for _ in range(args.timed):
         # A short CPU check before each render: on a shared VM the CPU speed drifts by tens of
         # percent within a minute; render time / check time does not.
         checks.append(cpu_check(1_000_000))
         t0, c0 = time.perf_counter(), time.process_time()
-        pdf = render_pdf(data)
+        pdf = render_pdf(data, exclusive=True)
         times.append(time.perf_counter() - t0)
         cpu.append(time.process_time() - c0)
         ratios.append(times[-1] / checks[-1])
         # The same report in one process, interleaved so both see the same machine.
         t0 = time.perf_counter()
-        render_pdf(data, parallel_ok=False)
+        render_pdf(data, parallel=False, exclusive=True)
         single.append(time.perf_counter() - t0)
     if args.out:
         Path(args.out).write_bytes(pdf)
@@ -97,16 +112,17 @@ def main() -> int:
         pages = "?"
 
     base = rss_mb()
-    helper_base = rss_mb(helper.process.pid) if helper else 0.0
+    helper_base = rss_mb(helper.pid) if helper else 0.0
     peak = base
     for i in range(args.rss_renders):
-        render_pdf(data)
+        render_pdf(data, exclusive=True)
         if i % 10 == 9:
             peak = max(peak, rss_mb())
     growth = rss_mb() - base
-    helper_growth = rss_mb(helper.process.pid) - helper_base if helper else 0.0
+    helper_growth = rss_mb(helper.pid) - helper_base if helper else 0.0
 
-    print(f"CPU check (5M-step Python loop):   {check:7.3f} s   before, {cpu_check():.3f} s after")
+    print(f"CPU check (5M-step Python loop):   {check:7.3f} s   before, {cpu_check():.3f} s after; "
+          f"load average now {os.getloadavg()[0]:.2f}")
     print(f"first render (cold):               {first:7.3f} s")
     print(f"median render, warm ({len(times):>3} renders):  {median:7.3f} s   target <= {TARGET_SECONDS:.1f} s   "
           f"{verdict(median <= TARGET_SECONDS)}  (min {min(times):.3f}, max {max(times):.3f}; "
@@ -121,11 +137,53 @@ def main() -> int:
           f"{verdict(len(pdf) <= TARGET_BYTES)}")
     print(f"RSS growth over {args.rss_renders:>3} renders:       {growth + helper_growth:7.1f} MB  target <= {TARGET_RSS_MB:.0f} MB    "
           f"{verdict(growth + helper_growth <= TARGET_RSS_MB)}  (this process {base:.0f} -> {rss_mb():.0f} MB, "
-          f"peak {peak:.0f} MB; helper {helper_growth:+.1f} MB, now {rss_mb(helper.process.pid) if helper else 0:.0f} MB)")
+          f"peak {peak:.0f} MB; helper {helper_growth:+.1f} MB, now {rss_mb(helper.pid) if helper else 0:.0f} MB)")
     serve = serve_stored_ms()
     print(f"serve a stored report (HTTP GET):  {serve:7.1f} ms  target <= {TARGET_SERVE_MS:.0f} ms   "
           f"{verdict(serve <= TARGET_SERVE_MS)}  (median of 50 requests, logged in, SQLite)")
     return 0
+
+
+def whole_processes(rounds: int) -> None:
+    """Whole ``diagnosis`` processes against the trivial WeasyPrint process, interleaved so that all
+    see the same machine; prints medians and ratios."""
+    import json
+    import subprocess
+    import tempfile
+
+    from diagnosis.demo import demo_payload
+    from diagnosis.instruments import load_library
+
+    cli = str(Path(sys.executable).with_name("diagnosis"))
+    with tempfile.TemporaryDirectory() as tmp:
+        answers = Path(tmp) / "answers.json"
+        answers.write_text(json.dumps(demo_payload(load_library(), "zhizao-2024"), ensure_ascii=False), "utf-8")
+        report = [cli, "report", str(answers), "-o", str(Path(tmp) / "out.pdf")]
+        commands = {
+            "trivial WeasyPrint process": ([sys.executable, "-c", TRIVIAL], {}),
+            "diagnosis report FILE -o OUT": (report, {}),
+            "  same, REPORT_PARALLEL=0": (report, {"REPORT_PARALLEL": "0"}),
+            "diagnosis score FILE": ([cli, "score", str(answers)], {}),
+            "diagnosis --help": ([cli, "--help"], {}),
+        }
+        times: dict[str, list[float]] = {name: [] for name in commands}
+        for round_ in range(rounds + 1):           # round 0 warms the caches (not counted)
+            for name, (command, env) in commands.items():
+                t0 = time.perf_counter()
+                subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               env=dict(os.environ, **env))
+                if round_:
+                    times[name].append(time.perf_counter() - t0)
+    medians = {name: statistics.median(values) for name, values in times.items()}
+    base = medians["trivial WeasyPrint process"]
+    print(f"whole processes, median of {rounds} interleaved rounds:")
+    targets = {"diagnosis report FILE -o OUT": TARGET_REPORT_RATIO, "diagnosis score FILE": TARGET_SCORE_RATIO}
+    for name, median in medians.items():
+        ratio = median / base
+        target = targets.get(name)
+        verdict_text = (f"target <= {target:.1f}x  {verdict(ratio <= target)}" if target else "")
+        print(f"  {name:<30} {median:6.3f} s  {ratio:5.2f}x  {verdict_text}  "
+              f"(min {min(times[name]):.3f}, max {max(times[name]):.3f})")
 
 
 def serve_stored_ms(requests: int = 50) -> float:
@@ -138,7 +196,7 @@ def serve_stored_ms(requests: int = 50) -> float:
     from diagnosis.demo import DEMO_USERS, ensure_demo
     from diagnosis.extensions import db
     from diagnosis.reference.services import load_reference_data
-    from diagnosis.reports.storage import render_and_store
+    from diagnosis.reports.web.storage import render_and_store
 
     with tempfile.TemporaryDirectory() as tmp:
         app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.sqlite", "WTF_CSRF_ENABLED": False,

@@ -41,7 +41,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .bureau.views import bp as bureau_bp
     from .home import bp as home_bp
     from .providers.views import bp as provider_bp
-    from .reports.views import bp as reports_bp
+    from .reports.web.views import bp as reports_bp
 
     for bp in (home_bp, auth_bp, enterprise_bp, provider_bp, bureau_bp, reports_bp, api_bp):
         app.register_blueprint(bp)

@@ -1,7 +1,9 @@
 """The ``diagnosis`` command (a Flask CLI group).
 
-Commands that only read data files (questionnaire, score, report, fonts) run without a database and
-without the web app; the others (create-user, seed, rescore, worker, db) run in an app context.
+Commands that only read data files (questionnaire, score, report, fonts, doctor) run without a
+database and without the web app (``with_appcontext=False``; Flask's groups would otherwise create
+the app for every command), and import only what they use: ``score`` never imports WeasyPrint. The
+others (create-user, seed, rescore, worker, db) run in an app context.
 """
 from __future__ import annotations
 
@@ -13,8 +15,6 @@ from pathlib import Path
 import click
 from flask.cli import FlaskGroup, with_appcontext
 
-from .instruments import DataFileError, load_library
-from .scoring import ScoreInputError, score_payload
 
 
 def _create_app():
@@ -28,13 +28,14 @@ def main():
 
 
 def _library(folder: str | None):
+    from .instruments import DataFileError, load_library
     try:
         return load_library(folder)
     except DataFileError as exc:
         raise click.ClickException(str(exc)) from exc
 
 
-@main.group()
+@main.group(cls=click.Group)
 def questionnaire():
     """List, export and check the data files in questionnaires/."""
 
@@ -63,6 +64,7 @@ def questionnaire_export(key, folder):
 @click.option("--dir", "folder", type=click.Path(file_okay=False))
 def questionnaire_check(files, folder):
     """Validate the data files (all of the folder, plus any FILE named) and their references."""
+    from .instruments import DataFileError, load_library
     try:
         lib = load_library(folder, list(files) or None)
     except DataFileError as exc:
@@ -82,6 +84,7 @@ def _read_payload(file):
 
 
 def _score_or_exit(payload, lib):
+    from .scoring import ScoreInputError, score_payload
     try:
         return score_payload(payload, lib)
     except ScoreInputError as exc:
@@ -89,7 +92,7 @@ def _score_or_exit(payload, lib):
         sys.exit(2)
 
 
-@main.command("score")
+@main.command("score", with_appcontext=False)
 @click.argument("file", type=click.File("r", encoding="utf-8"))
 @click.option("--dir", "folder", type=click.Path(file_okay=False))
 def score(file, folder):
@@ -98,25 +101,50 @@ def score(file, folder):
     click.echo(json.dumps(_score_or_exit(_read_payload(file), lib), ensure_ascii=False, indent=2))
 
 
-@main.command("report")
+@main.command("report", with_appcontext=False)
 @click.argument("file", type=click.File("r", encoding="utf-8"))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True))
 @click.option("--enterprise", "enterprise_name", default="（未填写企业名称）", help="name printed on the report")
 @click.option("--dir", "folder", type=click.Path(file_okay=False))
 def report(file, output, enterprise_name, folder):
     """Render the PDF report of an answers FILE, without a server or database."""
-    from .reports.offline import offline_input
-    from .reports.render import render_pdf
+    from .reports.engine import pool
+    # The render helper starts on the second core now, while this process scores the answers; its
+    # part of the report waits for it in its queue.
+    helper = pool.start(warm=False)
+    from .reports.content.offline import offline_input
     lib = _library(folder)
     payload = _read_payload(file)
     result = _score_or_exit(payload, lib)
     started = time.perf_counter()
-    pdf = render_pdf(offline_input(lib, payload, result, enterprise_name), parallel_ok=False)  # one-shot: no helper
+    from .reports.engine.render import RenderFailed, render_pdf
+    try:
+        # Nothing else runs in this process: its part of the render may pause the collector.
+        pdf = render_pdf(offline_input(lib, payload, result, enterprise_name), exclusive=True,
+                         helper_wait=pool.TIMEOUT if helper is not None else 0.0)
+    except RenderFailed as exc:
+        raise click.ClickException(f"the report could not be rendered: {exc}") from exc
+    finally:
+        pool.shutdown()
     Path(output).write_bytes(pdf)
     click.echo(f"wrote {output} ({len(pdf) / 1024:.0f} KB in {time.perf_counter() - started:.2f} s)")
 
 
-@main.group()
+@main.command("doctor", with_appcontext=False)
+def doctor():
+    """Check the report engine against the installed WeasyPrint: each optimization on or off, and why."""
+    from .reports.engine import compat, pool
+    checks = compat.verify()
+    for check in checks.values():
+        click.echo(f"{'on ' if check.ok else 'OFF'}  {check.name:<16} {check.detail}")
+    click.echo(f"{'on ' if pool.enabled() else 'OFF'}  {'render helper':<16} "
+               f"{'second core used when free' if pool.enabled() else 'REPORT_PARALLEL=0 or one CPU'}")
+    off = [c.name for c in checks.values() if not c.ok and c.name in compat.OPTIMIZATIONS]
+    if off:
+        click.echo(f"reports render correctly, more slowly without: {', '.join(off)}")
+
+
+@main.group(cls=click.Group)
 def fonts():
     """The report font (Noto Sans CJK SC cut down to the characters reports print)."""
 
@@ -125,7 +153,7 @@ def fonts():
 @click.option("--force", is_flag=True, help="rebuild even if the font exists")
 def fonts_build(force):
     """Build reports/assets/fonts/ZhizaoSans-Regular.otf from the installed Noto Sans CJK SC."""
-    from .reports import fonts as report_fonts
+    from .reports.engine import fonts as report_fonts
     if report_fonts.available() and not force:
         click.echo(f"{report_fonts.FONT_PATH} exists (--force to rebuild)")
         return
@@ -208,12 +236,15 @@ def worker(burst):
     from flask import current_app
     from redis import Redis
     from rq import Queue, SimpleWorker
-    from .reports.jobs import QUEUE
+    from .reports.web.jobs import QUEUE
     url = current_app.config.get("REDIS_URL")
     if not url:
         raise click.ClickException("REDIS_URL is not set")
+    from .reports.engine import compat
+    click.echo(f"report engine: {compat.summary()}")
     conn = Redis.from_url(url)
-    SimpleWorker([Queue(QUEUE, connection=conn)], connection=conn).work(burst=burst)
+    # The scheduler runs the retries of failed renders (jobs.RETRY_DELAYS).
+    SimpleWorker([Queue(QUEUE, connection=conn)], connection=conn).work(burst=burst, with_scheduler=True)
 
 
 APP_COMMANDS = (create_user_command, seed, rescore_command, worker)
@@ -223,3 +254,7 @@ def register(app) -> None:
     """Commands that need the app and its database (Flask-Migrate adds ``db`` itself)."""
     for command in APP_COMMANDS:
         app.cli.add_command(command)
+
+
+if __name__ == "__main__":
+    main()

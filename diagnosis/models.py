@@ -3,4 +3,4 @@ from .accounts.models import ApiToken, Enterprise, User  # noqa: F401
 from .assessments.models import Diagnosis, DiagnosisResult, QuestionnaireVersion, Review, Share  # noqa: F401
 from .reference.models import Area, Industry  # noqa: F401
 from .audit.models import AuditEvent  # noqa: F401
-from .reports.models import StoredReport  # noqa: F401
+from .reports.web.models import StoredReport  # noqa: F401

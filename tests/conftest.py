@@ -15,7 +15,7 @@ from diagnosis.extensions import db
 from diagnosis.instruments import load_library
 from diagnosis.reference.models import Area
 from diagnosis.reference.services import load_reference_data
-from diagnosis.reports.context import demo_input
+from diagnosis.reports.content.demo import demo_input
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 PASSWORD = "correct-horse-9"

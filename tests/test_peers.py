@@ -1,7 +1,7 @@
 """The maturity radar compares with peers: same industry first, else same area, from 5 peers on."""
 from conftest import make_enterprise, submit_demo
 
-from diagnosis.reports.inputs import peer_averages
+from diagnosis.reports.web.peers import peer_averages
 
 CODES = ['91411039MAH4BXKFL6', '91411091MAK0XTF8H0', '91411033MANFHTHFCF', '91411023MAL4UXGCPK',
          '91411001MA5QYJ19Q1', '91411004MAFKPXWCNW', '91411066MAPRJEYX4R']

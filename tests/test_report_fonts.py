@@ -7,8 +7,8 @@ from dataclasses import replace
 import pytest
 from fontTools.ttLib import TTFont
 
-from diagnosis.reports import fonts
-from diagnosis.reports.render import render_pdf
+from diagnosis.reports.engine import fonts
+from diagnosis.reports.engine.render import render_pdf
 
 from test_report_pdf import font_names, pdf_text, squash
 
@@ -42,11 +42,11 @@ def test_report_font_is_renamed_and_keeps_the_open_font_license(built_font):
 
 
 def test_demo_report_prints_in_the_report_font_alone(demo_report, built_font):
-    assert font_names(render_pdf(demo_report, parallel_ok=False)) == {"Zhizao-Sans"}
+    assert font_names(render_pdf(demo_report, parallel=False)) == {"Zhizao-Sans"}
 
 
 def test_characters_outside_the_report_font_come_from_noto_sans_cjk_sc(demo_report, built_font):
     data = replace(demo_report, enterprise=dict(demo_report.enterprise, name=RARE_NAME))
-    pdf = render_pdf(data, parallel_ok=False)
+    pdf = render_pdf(data, parallel=False)
     assert font_names(pdf) == {"Zhizao-Sans", "Noto-Sans-CJK-SC"}
     assert RARE_NAME in squash(pdf_text(pdf))

@@ -1,5 +1,6 @@
-"""A report rendered on two cores (two halves at once, joined) has exactly the pages of a report
-rendered in one process: same text on every page, page numbers running on, one outline."""
+"""A report rendered on two cores (two parts at once, joined, page numbers stamped) has exactly the
+pages of a report rendered in one process: same text on every page, page numbers running on, one
+outline; the report is cut only before a chapter the template marks."""
 from __future__ import annotations
 
 import io
@@ -11,9 +12,10 @@ import xml.etree.ElementTree as ET
 import pytest
 from pypdf import PdfReader
 
-from diagnosis.reports import parallel
-from diagnosis.reports.render import _markup, render_pdf
-from diagnosis.reports.split import split_markup
+from diagnosis.reports.engine import pool as parallel
+from diagnosis.reports.engine.document import parse_xhtml
+from diagnosis.reports.engine.parts import split, to_markup
+from diagnosis.reports.engine.render import render_pdf, report_markup
 
 
 def pages_text(pdf: bytes) -> list[str]:
@@ -45,7 +47,7 @@ def helper_ready():
 
 @pytest.fixture(scope="module")
 def one_process_pdf(demo_report):
-    return render_pdf(demo_report, parallel_ok=False)
+    return render_pdf(demo_report, parallel=False)
 
 
 @pytest.fixture(scope="module")
@@ -56,20 +58,25 @@ def two_part_pdf(demo_report, helper_ready):
     return render_pdf(demo_report)
 
 
-def test_markup_is_cut_before_a_chapter_into_two_documents(demo_report):
-    halves = split_markup(_markup(demo_report))
-    first, second = ET.fromstring(halves.first), ET.fromstring(halves.second)
-    assert [s.get("class") for s in first.find("body")][0] == "cover"
-    assert all(s.tag == "section" for s in list(first.find("body")) + list(second.find("body")))
-    assert sum(halves.chapters) == len(re.findall(r"<section\b", _markup(demo_report)))
-    assert min(halves.chapters) >= 2
+def test_report_is_cut_only_before_a_chapter_marked_as_starting_a_page(demo_report):
+    root = parse_xhtml(report_markup(demo_report))
+    body = list(root.find("body"))
+    parts = split(root)
+    first, second = list(parts.first.find("body")), list(parts.second.find("body"))
+    assert first[0].get("class") == "cover"
+    assert second[0].get("data-chapter") is not None
+    assert len(first) + len(second) == len(body) and min(parts.chapters) >= 2
+    marked = {child.get("id") for child in body if child.get("data-chapter") is not None}
+    assert "indicators" not in marked and "review" not in marked  # they flow on from the chapter before
+    with pytest.raises(ValueError):
+        split(root, cut=[child.get("id") for child in body].index("indicators"))
 
 
-def test_second_half_carries_the_running_header_strings(demo_report):
-    second = split_markup(_markup(demo_report)).second
-    carried = ET.fromstring(second).find("body/section/div[@class='run-strings']")
+def test_second_part_carries_the_running_header_strings(demo_report):
+    second = split(parse_xhtml(report_markup(demo_report))).second
+    carried = second.find("body/section/div[@class='run-strings']")
     assert carried is not None
-    assert [span.text for span in carried] == [demo_report.enterprise["name"], demo_report.number]
+    assert [element.text for element in carried] == [demo_report.enterprise["name"], demo_report.number]
 
 
 def test_two_part_report_has_the_pages_of_a_one_process_report(one_process_pdf, two_part_pdf):
@@ -100,10 +107,9 @@ def test_a_dead_helper_means_a_one_process_render_and_a_new_helper(demo_report, 
                                                                     monkeypatch, caplog):
     helper = parallel.acquire()
     parallel.release(helper)
-    helper.process.kill()
-    helper.process.wait()
-    monkeypatch.setattr(parallel, "acquire", lambda: helper if helper.lock.acquire(blocking=False) else None)
-    with caplog.at_level(logging.WARNING, logger="diagnosis.reports.render"):
+    os.kill(helper.pid, 9)
+    monkeypatch.setattr(parallel, "acquire", lambda wait=0: helper if helper.lock.acquire(blocking=False) else None)
+    with caplog.at_level(logging.WARNING, logger="diagnosis.reports.engine.pool"):
         pdf = render_pdf(demo_report)
     assert "rendering in one process" in caplog.text
     assert pages_text(pdf) == pages_text(one_process_pdf)
@@ -130,16 +136,25 @@ def test_named_destinations_of_both_parts_point_at_their_pages(one_process_pdf, 
     assert {"summary", "roadmap", "appendix"} <= set(dests(two_part_pdf))
 
 
-@pytest.mark.parametrize("helper_takes_first", [True, False])
-def test_either_half_can_go_to_the_helper(demo_report, one_process_pdf, helper_ready, helper_takes_first):
-    from diagnosis.reports.render import render_markup
-    from diagnosis.reports.split import join_pdfs
+@pytest.mark.parametrize("cut", ["maturity", "method"])
+def test_any_marked_chapter_is_a_safe_cut(demo_report, one_process_pdf, cut):
+    """Cut elsewhere than the balanced cut, both parts rendered here: the same pages."""
+    from diagnosis.reports.engine.joining import join_pdfs
+    from diagnosis.reports.engine.render import PART_STYLESHEET, render_part, stylesheet
 
-    halves = split_markup(_markup(demo_report))
-    helper = parallel.acquire()
-    assert helper is not None
-    try:
-        first, second = helper.render_halves(halves.first, halves.second, render_markup, helper_takes_first)
-    finally:
-        parallel.release(helper)
-    assert pages_text(join_pdfs(first, second)) == pages_text(one_process_pdf)
+    root = parse_xhtml(report_markup(demo_report))
+    ids = [child.get("id") for child in root.find("body")]
+    parts = split(root, cut=ids.index(cut))
+    rendered = [render_part(to_markup(part), extra_stylesheets=[stylesheet(PART_STYLESHEET)])
+                for part in (parts.first, parts.second)]
+    joined = join_pdfs(rendered[0][0], rendered[1][0], rendered[0][1] + rendered[1][1])
+    assert pages_text(joined) == pages_text(one_process_pdf)
+
+
+def test_a_part_is_rendered_without_its_page_numbers(demo_report):
+    from diagnosis.reports.engine.render import PART_STYLESHEET, render_part, stylesheet
+
+    parts = split(parse_xhtml(report_markup(demo_report)))
+    pdf, names = render_part(to_markup(parts.second), extra_stylesheets=[stylesheet(PART_STYLESHEET)])
+    assert names and set(names) == {""}
+    assert not any("页 / 共" in text for text in pages_text(pdf))

@@ -15,10 +15,15 @@ from pypdf import PdfReader
 from pypdf.generic import IndirectObject
 from weasyprint import HTML
 
-from diagnosis.reports import charts
-from diagnosis.reports.context import build_context, demo_input, num, pct
-from diagnosis.reports.fetcher import ASSETS_DIR, SafeFetcher, URLRefused
-from diagnosis.reports.render import fast_font_subsetting, render_html, render_pdf, template_hash
+from diagnosis.reports.content import charts
+from diagnosis.reports.content.context import build_context
+from diagnosis.reports.content.demo import demo_input
+from diagnosis.reports.content.formatting import num, pct
+from diagnosis.reports.engine.compat import fast_font_subsetting
+from diagnosis.reports.engine.fetcher import SafeFetcher, URLRefused
+from diagnosis.reports.engine.fingerprint import template_hash
+from diagnosis.reports.engine.render import render_html, render_pdf
+from diagnosis.reports.paths import ASSETS_DIR
 from diagnosis.scoring import score_payload
 
 from conftest import IMG_INJECTION, LINK_INJECTION

@@ -5,8 +5,9 @@ import pytest
 from conftest import login, submit_demo
 
 from diagnosis.extensions import db
-from diagnosis.reports import render, storage
-from diagnosis.reports.models import StoredReport
+from diagnosis.reports.engine import fingerprint
+from diagnosis.reports.web import storage
+from diagnosis.reports.web.models import StoredReport
 
 
 @pytest.fixture
@@ -15,9 +16,9 @@ def counted_renders(monkeypatch):
     calls = []
     real = storage.render_pdf
 
-    def counting(data):
+    def counting(data, **options):
         calls.append(data.number)
-        return real(data)
+        return real(data, **options)
 
     monkeypatch.setattr(storage, "render_pdf", counting)
     return calls
@@ -32,7 +33,7 @@ def test_the_first_download_renders_and_later_ones_are_served_from_storage(clien
     assert first.data == second.data and first.data.startswith(b"%PDF")
     assert len(counted_renders) == 1
     row = db.session.query(StoredReport).one()
-    assert row.result_id == d.result.id and row.template_hash == render.template_hash() and row.size == len(first.data)
+    assert row.result_id == d.result.id and row.template_hash == fingerprint.template_hash() and row.size == len(first.data)
 
 
 def test_a_changed_template_renders_anew(client, enterprise_user, counted_renders, monkeypatch):
@@ -86,7 +87,7 @@ def redis_url(app):
 def run_worker(url):
     from redis import Redis
     from rq import Queue, SimpleWorker
-    from diagnosis.reports.jobs import QUEUE
+    from diagnosis.reports.web.jobs import QUEUE
     conn = Redis.from_url(url)
     SimpleWorker([Queue(QUEUE, connection=conn)], connection=conn).work(burst=True)
 

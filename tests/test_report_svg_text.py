@@ -10,8 +10,7 @@ import pytest
 from pypdf import PdfReader
 from weasyprint import HTML
 
-from diagnosis.reports import svg_text
-from diagnosis.reports.render import render_pdf  # noqa: F401  (installs the backport)
+from diagnosis.reports.engine import compat
 
 
 def svg_pdf(body: str) -> bytes:
@@ -53,17 +52,23 @@ def text_positions(pdf: bytes) -> list[tuple[str, float]]:
     return found
 
 
+@pytest.fixture(autouse=True, scope="module")
+def backport_installed():
+    """The checks of ``compat`` pass on the pinned WeasyPrint and install the backport."""
+    assert compat.enabled("svg-text-runs")
+
+
 @contextmanager
 def glyph_by_glyph():
-    svg_text.uninstall()
+    compat.uninstall_svg_text()
     try:
         yield
     finally:
-        svg_text.install()
+        compat.install_svg_text()
 
 
 def test_backport_is_active_on_the_pinned_weasyprint():
-    assert svg_text.installed()
+    assert compat.svg_text_installed()
 
 
 def test_a_plain_label_is_one_glyph_run():

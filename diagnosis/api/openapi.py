@@ -71,6 +71,7 @@ def openapi_document() -> dict:
                 "responses": {"200": {"description": "PDF", "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}},
                               "202": _json({"type": "object"}, "rendering; retry later"),
                               "401": _err("no valid token"), "404": _err("not found or not visible to the caller"),
-                              "409": _err("not submitted yet")}}},
+                              "409": _err("not submitted yet"),
+                              "503": _err("the renderer failed; rendered again in the background, retry later")}}},
         },
     }

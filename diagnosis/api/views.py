@@ -128,7 +128,7 @@ def diagnosis(diagnosis_id: int):
 @bp.get("/diagnoses/<int:diagnosis_id>/report.pdf")
 @token_required
 def report(diagnosis_id: int):
-    from ..reports.views import pdf_response, report_or_pending
+    from ..reports.web.views import pdf_response, report_or_pending
 
     d = access.viewable_or_404(g.api_user, diagnosis_id)
     if not d.is_submitted:

@@ -15,7 +15,7 @@ from ..extensions import db
 from ..scoring import ScoreInputError, score_answers
 from ..scoring.engine import validate_answers
 from ..scoring.profile import validate_profile
-from . import result_json
+from . import result_json, signals
 from .models import DRAFT, SUBMITTED, Diagnosis, DiagnosisResult, QuestionnaireVersion, Review, Share
 from .stages import UNANSWERED, Docs, cmmm_prunable, first_incomplete, missing_in_stage, stages
 
@@ -128,6 +128,7 @@ def submit(diagnosis: Diagnosis) -> DiagnosisResult:
     row.diagnosis = diagnosis
     db.session.add(row)
     db.session.commit()
+    signals.diagnosis_submitted.send(diagnosis)
     return row
 
 

@@ -8,10 +8,9 @@ from sqlalchemy import select
 from .. import access, catalog
 from ..accounts.models import Role, User
 from ..extensions import db
-from ..reports.pages import result_page_context
 from ..roles import role_required
 from ..scoring import ScoreInputError
-from . import services
+from . import services, signals
 from .forms import attach_error, build_form, collect, specs_for
 from .models import Diagnosis
 from .stages import LEVEL_NAMES, cmmm_progress, stage_by_key, stages
@@ -166,7 +165,7 @@ def result(diagnosis_id: int):
     return render_template("enterprise/result.html", diagnosis=diagnosis, providers=providers,
                            can_share=access.can_share(current_user, diagnosis),
                            can_review=access.can_review(current_user, diagnosis),
-                           **result_page_context(diagnosis))
+                           **signals.result_page_context(diagnosis))
 
 
 @bp.route("/diagnoses/<int:diagnosis_id>/share", methods=["POST"])

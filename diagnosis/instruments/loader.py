@@ -1,8 +1,24 @@
-"""The one loader for everything in ``questionnaires/``: parse, validate, hash, cross-check."""
+"""The one loader for everything in ``questionnaires/``: parse, validate, hash, cross-check.
+
+Loading is cheap enough for a command line that starts, scores and exits:
+
+* YAML is parsed with libyaml's C loader when PyYAML was built with it (the pure-Python loader
+  takes ten times as long), else with the pure-Python one.
+* What a file parses to is kept in a compiled cache, as JSON named by the SHA-256 of the file's
+  bytes (``compiled_cache_dir``): a file whose bytes were seen before is not parsed again, only
+  read, hashed and validated. The cache holds data, never code, and is skipped when it cannot be
+  written.
+* ``load_library`` keeps the library of a folder for the life of the process and loads it again
+  only when a file's size or modification time changes.
+"""
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
+import tempfile
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -50,6 +66,70 @@ def _validate(data: Any, source: str) -> None:
     VALIDATORS[data["kind"]](c, data)
 
 
+#: libyaml's loader when available (``yaml.__with_libyaml__``), else the pure-Python one.
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+#: Bump when what a cached file holds changes meaning (it is part of every cache file's name).
+CACHE_FORMAT = "1"
+
+
+def compiled_cache_dir() -> Path | None:
+    """Where parsed files are cached (``diagnosis.cachedir``; ``DIAGNOSIS_CACHE_DIR=off``: nowhere)."""
+    from ..cachedir import cache_dir
+
+    return cache_dir("questionnaires")
+
+
+def _cache_file(sha256: str) -> Path | None:
+    folder = compiled_cache_dir()
+    return folder / f"{sha256}.v{CACHE_FORMAT}.json" if folder else None
+
+
+def _cached(sha256: str) -> Any:
+    path = _cache_file(sha256)
+    if path is None:
+        return None
+    try:
+        return json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return None
+
+
+def _store(sha256: str, data: Any) -> None:
+    path = _cache_file(sha256)
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, partial = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    except OSError:  # a read-only home: load without the cache
+        return
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, ensure_ascii=False)
+        os.replace(partial, path)
+    except OSError:  # a full disk
+        with contextlib.suppress(OSError):
+            os.unlink(partial)
+
+
+def parse_yaml(raw: bytes, source: str) -> Any:
+    """The JSON-compatible content of a YAML file, as the database would store it."""
+    try:
+        data = yaml.load(raw.decode("utf-8"), Loader=YAML_LOADER)  # noqa: S506 - a safe loader
+    except UnicodeDecodeError as exc:
+        raise DataFileError(source, "", "not UTF-8 text") from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise DataFileError(source, where, f"not valid YAML: {getattr(exc, 'problem', exc)}") from exc
+    # JSON round trip: what is validated and scored is exactly what the database stores (level
+    # keys such as 1: become "1").
+    try:
+        return json.loads(json.dumps(data, ensure_ascii=False))
+    except (TypeError, ValueError) as exc:
+        raise DataFileError(source, "", f"holds a value JSON cannot store ({exc})") from exc
+
+
 def load_document(path: str | Path) -> Document:
     path = Path(path)
     source = _display(path)
@@ -57,22 +137,13 @@ def load_document(path: str | Path) -> Document:
         raw = path.read_bytes()
     except OSError as exc:
         raise DataFileError(source, "", f"cannot read: {exc.strerror}") from exc
-    try:
-        data = yaml.safe_load(raw.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise DataFileError(source, "", "not UTF-8 text") from exc
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise DataFileError(source, where, f"not valid YAML: {getattr(exc, 'problem', exc)}") from exc
-    # JSON round trip first: what is validated and scored is exactly what the database stores
-    # (level keys such as 1: become "1").
-    try:
-        data = json.loads(json.dumps(data, ensure_ascii=False))
-    except (TypeError, ValueError) as exc:
-        raise DataFileError(source, "", f"holds a value JSON cannot store ({exc})") from exc
+    sha256 = hashlib.sha256(raw).hexdigest()
+    data = _cached(sha256)
+    if data is None:
+        data = parse_yaml(raw, source)
+        _store(sha256, data)
     _validate(data, source)
-    return Document(data["key"], data["kind"], data["title"], data, hashlib.sha256(raw).hexdigest(), source)
+    return Document(data["key"], data["kind"], data["title"], data, sha256, source)
 
 
 def _display(path: Path) -> str:
@@ -190,8 +261,26 @@ def _check_upgrades(doc: Document, lib: Library) -> None:
                 c.fail(f"upgrades[{i}].applications[{j}].field", f"{app['field']!r} is not a profile field")
 
 
+_libraries: dict[tuple, tuple[tuple, Library]] = {}
+_libraries_lock = threading.Lock()
+
+
+def _stamp(paths: list[Path]) -> tuple:
+    stamp = []
+    for p in paths:
+        try:
+            st = p.stat()
+        except OSError:
+            return ()  # unreadable: load_document names the file
+        stamp.append((str(p), st.st_size, st.st_mtime_ns))
+    return tuple(stamp)
+
+
 def load_library(folder: str | Path | None = None, files: list[str | Path] | None = None) -> Library:
-    """Load and validate every ``*.yaml`` of the folder (or the named files, checked against the folder)."""
+    """Load and validate every ``*.yaml`` of the folder (or the named files, checked against the folder).
+
+    The same library object is returned again while no file of it changed (size, modification
+    time), so a process loads it once however many parts of it ask."""
     folder = Path(folder) if folder else DEFAULT_DIR
     paths = sorted(folder.glob("*.yaml"))
     if files:
@@ -199,6 +288,15 @@ def load_library(folder: str | Path | None = None, files: list[str | Path] | Non
         for f in named:
             if f not in {p.resolve() for p in paths}:
                 paths.append(f)
+    key = (str(folder.resolve()), tuple(str(p) for p in paths))
+    stamp = _stamp(paths)
+    with _libraries_lock:
+        known = _libraries.get(key)
+        if known is not None and stamp and known[0] == stamp:
+            return known[1]
     lib = Library([load_document(p) for p in paths])
     lib.check_references()
+    if stamp:
+        with _libraries_lock:
+            _libraries[key] = (stamp, lib)
     return lib

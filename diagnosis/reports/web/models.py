@@ -5,8 +5,8 @@ from datetime import datetime
 from sqlalchemy import DateTime, ForeignKey, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
-from ..accounts.models import utcnow
-from ..extensions import db
+from ...accounts.models import utcnow
+from ...extensions import db
 
 
 class StoredReport(db.Model):

@@ -5,10 +5,10 @@ needs neither:
 
 * Parsing with tinyhtml5, a pure-Python HTML5 parser (the full error-recovery algorithm). The
   report templates emit well-formed XHTML, so the C XML parser of the standard library builds
-  the same element tree in a fraction of the time.
+  the same element tree in a fraction of the time (``compat``'s ``xhtml`` optimization).
 * Its user-agent stylesheet, whose rules for form fields, bidi ``[dir]`` variants and so on are
   matched against every element. ``reports/ua.css`` holds the rules for the elements the
-  templates use, with WeasyPrint's values.
+  templates use, with WeasyPrint's values (``compat``'s ``ua-stylesheet`` optimization).
 
 Markup that is not well-formed (a template mistake) still renders, through WeasyPrint's own
 parser, with a warning in the log; tests keep the demo and hostile reports on the fast path.
@@ -16,29 +16,15 @@ parser, with a warning in the log; tests keep the demo and hostile reports on th
 from __future__ import annotations
 
 import logging
-import re
 import threading
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-import cssselect2
-from weasyprint import CSS, HTML
-from weasyprint.urls import ensure_url
+from ..paths import TEMPLATES_DIR
 
-from .fetcher import ASSETS_DIR
-
-UA_STYLESHEET_PATH = ASSETS_DIR.parent / "ua.css"
-
-# Characters XML 1.0 forbids (C0 controls but tab/newline/return, and two non-characters). A user
-# can paste them into a free-text answer; HTML parsers drop or replace them, and so do we.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+UA_STYLESHEET_PATH = TEMPLATES_DIR / "ua.css"
 
 log = logging.getLogger(__name__)
-
-
-def xml_safe(markup: str) -> str:
-    """``markup`` without the characters an XML parser refuses."""
-    return _NOT_XML.sub("", markup)
 
 
 class CachedStylesheet:
@@ -48,9 +34,11 @@ class CachedStylesheet:
         self.path = path
         self.css_options = css_options
         self._lock = threading.Lock()
-        self._cached: tuple[tuple[int, str], CSS] | None = None
+        self._cached = None
 
-    def get(self, extra: str = "") -> CSS:
+    def get(self, extra: str = ""):
+        from weasyprint import CSS
+
         key = (self.path.stat().st_mtime_ns, extra)
         with self._lock:
             if self._cached is None or self._cached[0] != key:
@@ -58,7 +46,7 @@ class CachedStylesheet:
             return self._cached[1]
 
 
-_ua_stylesheet = CachedStylesheet(UA_STYLESHEET_PATH)
+ua_stylesheet = CachedStylesheet(UA_STYLESHEET_PATH)
 
 
 def parse_xhtml(markup: str) -> ET.Element:
@@ -71,24 +59,27 @@ def parse_xhtml(markup: str) -> ET.Element:
     return root
 
 
-class ReportDocument(HTML):
-    """``weasyprint.HTML`` for the report templates' XHTML, with the report's UA stylesheet."""
+def report_document(markup: str | ET.Element, base_url: str, url_fetcher, *, xhtml: bool, ua: bool):
+    """A ``weasyprint.HTML`` of report markup (a string or an already parsed element tree).
 
-    def __init__(self, markup: str, base_url: str, url_fetcher, media_type: str = "print"):
+    ``xhtml``: build it from the XML element tree; ``ua``: style it with ``reports/ua.css``
+    instead of WeasyPrint's user-agent stylesheet (both checked by ``compat``)."""
+    from . import compat
+
+    cls = compat.document_class() if (xhtml or ua) else None
+    document = None
+    if xhtml:
         try:
-            root = parse_xhtml(markup)
+            root = markup if isinstance(markup, ET.Element) else parse_xhtml(markup)
         except ET.ParseError as error:
             log.warning("report markup is not well-formed XHTML (%s); parsing it as HTML, slowly", error)
-            super().__init__(string=markup, base_url=base_url, url_fetcher=url_fetcher, media_type=media_type)
-            self.parsed_as_xml = False
-            return
-        # What HTML.__init__ sets up after parsing (the report has no <base> element).
-        self.base_url = ensure_url(base_url) if base_url is not None else None
-        self.url_fetcher = url_fetcher
-        self.media_type = media_type
-        self.wrapper_element = cssselect2.ElementWrapper.from_html_root(root, content_language=None)
-        self.etree_element = self.wrapper_element.etree_element
-        self.parsed_as_xml = True
+        else:
+            document = cls.from_tree(root, base_url=base_url, url_fetcher=url_fetcher)
+    if document is None:
+        from weasyprint import HTML
 
-    def _ua_stylesheets(self, forms: bool = False) -> list[CSS]:
-        return [_ua_stylesheet.get()]
+        string = markup if isinstance(markup, str) else ET.tostring(markup, encoding="unicode")
+        document = (cls or HTML)(string=string, base_url=base_url, url_fetcher=url_fetcher)
+    if ua:
+        document.report_ua = ua_stylesheet.get()
+    return document

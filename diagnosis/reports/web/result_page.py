@@ -1,12 +1,16 @@
-"""What the web result page shows: the stored result plus the same SVG charts as the PDF."""
+"""What the web result page shows: the stored result plus the same SVG charts as the PDF.
+
+Assessments never imports reports: its result view asks for this context through
+``assessments.signals.result_page`` (``views`` connects ``result_page_context`` to it).
+"""
 from __future__ import annotations
 
 from typing import Any
 
-from ..assessments import services
-from ..assessments.models import Diagnosis
-from . import charts
-from .inputs import peer_averages
+from ...assessments import services
+from ...assessments.models import Diagnosis
+from ..content import charts
+from .peers import peer_averages
 
 
 def sme_charts(sme: dict[str, Any]) -> dict[str, Any]:

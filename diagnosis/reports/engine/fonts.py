@@ -19,7 +19,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from .fetcher import ASSETS_DIR
+from ..paths import ASSETS_DIR, PROJECT_ROOT
 
 FAMILY = "Zhizao Sans"
 SOURCE_FAMILY = "Noto Sans CJK SC"
@@ -54,7 +54,7 @@ def source_font() -> tuple[str, int]:
 
 def coverage(root: Path | None = None) -> set[int]:
     """Code points the report font holds."""
-    root = root or Path(__file__).resolve().parents[2]
+    root = root or PROJECT_ROOT
     points = {cp for start, end in BLOCKS for cp in range(start, end + 1)}
     for cp in range(0x4E00, 0xA000):
         try:
@@ -75,7 +75,7 @@ def build(target: Path = FONT_PATH) -> Path:
 
     path, index = source_font()
     # No timestamp update on save: the same sources give the same file (its bytes are part of
-    # the report template hash, render.template_hash).
+    # the report template hash, fingerprint.template_hash).
     font = TTFont(path, fontNumber=index, lazy=False, recalcTimestamp=False)
     options = subset.Options()
     # The features HarfBuzz applies to horizontal Chinese text; without vertical forms and the

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from ..instruments import Library
-from .context import ReportInput
+from ...instruments import Library
+from .input import ReportInput
 
 
 def offline_input(library: Library, payload: dict, result: dict, enterprise_name: str) -> ReportInput:

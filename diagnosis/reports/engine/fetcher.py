@@ -17,7 +17,7 @@ from urllib.request import DataHandler, Request, url2pathname
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-ASSETS_DIR = Path(__file__).resolve().parents[2] / "reports" / "assets"
+from ..paths import ASSETS_DIR
 MAX_BYTES = 2 * 1024 * 1024        # data: URLs (charts) are small; refuse anything that is not
 MAX_ASSET_BYTES = 8 * 1024 * 1024  # the largest asset is the report font (fonts.py), ~2 MB
 

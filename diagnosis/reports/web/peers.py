@@ -1,14 +1,12 @@
-"""Builds the report input of a stored diagnosis: enterprise, result, pinned documents, peers, review."""
+"""Peer averages: maturity sub-domain scores of comparable enterprises, for the report and the
+result page (shown only when enough enterprises are comparable)."""
 from __future__ import annotations
 
 from sqlalchemy import select
 
-from .. import catalog
-from ..accounts.models import Enterprise
-from ..assessments import services
-from ..assessments.models import SUBMITTED, Diagnosis, DiagnosisResult
-from ..extensions import db
-from .context import ReportInput
+from ...accounts.models import Enterprise
+from ...assessments.models import SUBMITTED, Diagnosis, DiagnosisResult
+from ...extensions import db
 
 MIN_PEERS = 5
 
@@ -39,31 +37,3 @@ def peer_averages(diagnosis: Diagnosis) -> dict | None:
             return {"basis": basis, "count": count,
                     "subdomains": {k: round(sum(v) / len(v), 3) for k, v in scores.items()}}
     return None
-
-
-def report_input(diagnosis: Diagnosis, result: DiagnosisResult | None = None) -> ReportInput:
-    result = result or diagnosis.result
-    docs = services.documents(diagnosis)
-    ent = diagnosis.enterprise
-    review = services.latest_review(diagnosis)
-    documents = {"profile": docs.profile.data}
-    if docs.sme:
-        documents["sme"] = docs.sme.data
-    if docs.cmmm:
-        documents["cmmm"] = docs.cmmm.data
-    targets = catalog.library().of_kind("targets")
-    return ReportInput(
-        number=diagnosis.number,
-        enterprise={"name": ent.name, "credit_code": ent.credit_code, "area": ent.area.name,
-                    "industry": ent.industry.label, "above_scale": ent.above_scale, "contact_name": ent.contact_name},
-        submitted_at=diagnosis.submitted_at,
-        questionnaire_title=docs.suite.title,
-        result=result.data,
-        profile=diagnosis.profile,
-        answers=diagnosis.answers,
-        documents=documents,
-        targets=targets[0].data if targets else None,
-        peers=peer_averages(diagnosis),
-        review=({"provider": review.provider.organization or review.provider.name, "reviewer": review.provider.name,
-                 "opinion": review.opinion, "date": review.created_at} if review else None),
-    )

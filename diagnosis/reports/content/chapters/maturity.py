@@ -1,0 +1,136 @@
+"""Chapters “智能制造能力成熟度” and “优势与差距”: levels, sub-domains, radar, weakest sub-domains."""
+from __future__ import annotations
+
+import math
+
+from .. import charts
+from ..formatting import num, pct
+from ..labels import CMMM_LEVEL_NAMES, DOMAIN_ORDER, ELEMENT_ORDER
+
+PEER_MINIMUM = 5
+WEAKEST_MIN, WEAKEST_MAX = 4, 6
+
+
+def _domain_group(sd: dict) -> tuple[int, str]:
+    element, domain = sd.get("element", ""), sd.get("domain", "")
+    e = ELEMENT_ORDER.index(element) if element in ELEMENT_ORDER else len(ELEMENT_ORDER)
+    d = DOMAIN_ORDER.index(domain) + 1 if domain in DOMAIN_ORDER else 0
+    label = element if element == domain or not domain else f"{element} · {domain}"
+    return e * 10 + d, label
+
+
+def build(cmmm: dict, doc: dict | None, answers: dict, peers: dict | None) -> dict:
+    k = int(cmmm.get("achieved") or 0)
+    reference = max(k, 1)
+    scale = {float(s["value"]): s["label"] for s in (doc or {}).get("scale", [])} or {
+        0.0: "不满足", 0.5: "部分满足", 0.8: "大部分满足", 1.0: "全部满足"}
+    doc_subs = {sd["key"]: sd for sd in (doc or {}).get("subdomains", [])}
+    level_info = {lv["level"]: lv for lv in (doc or {}).get("levels", [])}
+    peer_ok = bool(peers) and int(peers.get("count") or 0) >= PEER_MINIMUM and bool(peers.get("subdomains"))
+    peer_subs = (peers or {}).get("subdomains") or {}
+
+    subs = []
+    for key, sd in (cmmm.get("subdomains") or {}).items():
+        score = sd.get("score")
+        applicable = sd.get("applicable", True) and score is not None
+        reached = int(math.floor(score + 1e-9)) if applicable else None
+        if not applicable:
+            status, status_class = "不适用", "na"
+        elif score + 1e-9 >= k + 1:
+            status, status_class = "领先", "lead"
+        elif score + 1e-9 >= reference:
+            status, status_class = "达标", "ok"
+        else:
+            status, status_class = "短板", "gap"
+        order, group = _domain_group(sd)
+        peer = peer_subs.get(key) if peer_ok else None
+        subs.append({
+            "key": key, "name": sd["name"], "code": sd.get("code", ""), "group": group, "order": order,
+            "score": score, "score_text": num(score) if applicable else "—",
+            "score_level": (f"{num(score)}（{CMMM_LEVEL_NAMES.get(reached, '—')}）" if applicable else "—"),
+            "reached": CMMM_LEVEL_NAMES.get(reached, "—") if applicable else "—",
+            "status": status, "status_class": status_class, "applicable": applicable,
+            "strength": applicable and score + 1e-9 >= reference,
+            "peer_text": num(peer) if peer is not None else "—",
+            "diff_text": (("+" if score - peer >= 0 else "") + num(score - peer))
+            if peer is not None and applicable else "",
+            "weight": pct(sd.get("weight"), 1) if applicable else "—",
+        })
+
+    radar = charts.radar_svg(
+        [s["name"] for s in subs], [s["score"] if s["applicable"] else None for s in subs],
+        [float(peer_subs.get(s["key"]) or 0) for s in subs] if peer_ok else None,
+        peer_label=f"{(peers or {}).get('basis', '可比企业')}平均（{(peers or {}).get('count')}家）" if peer_ok else "")
+    if peer_ok:
+        peer_note = (f"虚线为{peers.get('basis', '可比企业')}已完成诊断的 {peers['count']} 家企业各子域得分的平均值，"
+                     "仅供对照，不含企业名称等信息。")
+    else:
+        count = int((peers or {}).get("count") or 0)
+        basis = (peers or {}).get("basis") or "同行业或同地区"
+        peer_note = (f"{basis}已完成诊断的可比企业不足 {PEER_MINIMUM} 家"
+                     f"{'（目前 ' + str(count) + ' 家）' if count else ''}，为保护企业信息，暂不显示平均水平。")
+
+    groups: list[dict] = []
+    for s in sorted(subs, key=lambda s: s["order"]):
+        if not groups or groups[-1]["name"] != s["group"]:
+            groups.append({"name": s["group"], "rows": []})
+        groups[-1]["rows"].append(s)
+    for g in groups:
+        g["strengths"] = "、".join(s["name"] for s in g["rows"] if s["strength"]) or "无"
+        g["gaps"] = "、".join(s["name"] for s in g["rows"] if s["applicable"] and not s["strength"]) or "无"
+
+    # The weakest sub-domains, with the requirement items of the next level and the current rating.
+    ranked = sorted((s for s in subs if s["applicable"]), key=lambda s: (s["score"], s["order"]))
+    gaps = [s for s in ranked if not s["strength"]]
+    weakest = gaps[:WEAKEST_MAX] if len(gaps) >= WEAKEST_MIN else ranked[:WEAKEST_MIN]
+    focus = []
+    for s in weakest:
+        nxt = min(int(math.floor(s["score"] + 1e-9)) + 1, 5)
+        items = []
+        for item in (doc_subs.get(s["key"], {}).get("levels") or {}).get(str(nxt), []):
+            if item["id"] in answers:
+                value = answers[item["id"]]
+                rating = "不适用" if value is None else scale.get(float(value), num(value))
+            else:
+                rating = "未作答"
+            items.append({"id": item["id"], "text": item["text"], "example": item.get("example", ""),
+                          "rating": rating})
+        info = level_info.get(nxt, {})
+        focus.append({"name": s["name"], "score": s["score_text"], "next_level": CMMM_LEVEL_NAMES.get(nxt, ""),
+                      "next_title": info.get("title", ""), "items": items})
+
+    levels = []
+    for n in range(1, 6):
+        value = float((cmmm.get("level_scores") or {}).get(str(n)) or 0)
+        info = level_info.get(n, {})
+        if n <= k:
+            state = "已达成"
+        elif n == k + 1:
+            state = "目标级"
+        else:
+            state = "未评估"
+        levels.append({"level": CMMM_LEVEL_NAMES[n], "title": info.get("title", ""), "gist": info.get("gist", ""),
+                       "score": num(value) if n <= k + 1 else "—", "state": state,
+                       "current": n == k + 1})
+    strengths = [s["name"] for s in sorted(subs, key=lambda s: -(s["score"] or 0)) if s["applicable"]][:3]
+    return {
+        "level": cmmm.get("level"),
+        "level_label": cmmm.get("level_label", ""),
+        "level_title": cmmm.get("level_title", ""),
+        "score": num(cmmm.get("score")),
+        "achieved": k,
+        "achieved_label": CMMM_LEVEL_NAMES.get(k, str(k)),
+        "next_label": CMMM_LEVEL_NAMES.get(min(k + 1, 5), ""),
+        "reference_label": CMMM_LEVEL_NAMES.get(reference, ""),
+        "profile_name": cmmm.get("profile_name", ""),
+        "levels": levels,
+        "radar_svg": radar,
+        "peer_note": peer_note,
+        "peer_shown": peer_ok,
+        "groups": groups,
+        "focus": focus,
+        "top": strengths,
+        "bottom": [s["name"] for s in ranked[:3]],
+        "gap_count": len(gaps),
+        "tailored_out": [s["name"] for s in subs if not s["applicable"]],
+    }

@@ -1,0 +1,241 @@
+"""Render a report on two cores: its two parts at once, one here and one in a render helper.
+
+A render spends nearly all its time in WeasyPrint's layout and drawing, single-threaded Python.
+``parts.split`` cuts the report before a chapter the template marks as starting a new page, into
+two parts of about equal cost; the helper renders the heavier part while this process renders the
+other, each on its own, without the numbered footer. ``joining.join_pdfs`` puts the pages
+together and stamps the page numbers. Nothing is exchanged while the parts render.
+
+The helper is a plain ``concurrent.futures.ProcessPoolExecutor`` of one worker started with
+``spawn`` (a fresh interpreter: no inherited threads or locks), one per rendering process (web
+worker, RQ worker, command line), started by the first render and reused. It pauses its garbage
+collector while it renders (it does nothing else); this process pauses its own only when the
+caller says nothing else runs here (``exclusive``). Whenever the helper is busy with another
+thread's render, still starting, dead, or too slow, the report is rendered in one process: the
+pages are the same either way. ``REPORT_PARALLEL=0`` never starts a helper, ``=1`` always does;
+by default there is one when the machine has two CPUs.
+"""
+from __future__ import annotations
+
+import atexit
+import logging
+import multiprocessing
+import os
+import signal
+import threading
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+
+log = logging.getLogger(__name__)
+
+#: Seconds to wait for the helper's part before giving up on it.
+TIMEOUT = float(os.environ.get("REPORT_PARALLEL_TIMEOUT", "60"))
+
+
+def enabled() -> bool:
+    """``REPORT_PARALLEL=0`` never, ``=1`` always, unset: when there are at least two CPUs."""
+    setting = os.environ.get("REPORT_PARALLEL", "")
+    if setting in ("0", "1"):
+        return setting == "1"
+    return (os.cpu_count() or 1) >= 2
+
+
+# ------------------------------------------------------------------------------- in the helper
+
+def _helper_init(warm: bool) -> None:
+    """Runs once in the helper process: the checks, and with ``warm`` a probe render that loads
+    fonts and stylesheets (a server's helper; the command line's has its part waiting already)."""
+    import gc
+
+    from . import compat
+    from .render import warm_up
+
+    if warm:
+        warm_up()
+    else:
+        compat.status()
+    gc.freeze()  # what is loaded now stays: later collections skip it
+
+
+def _helper_pid() -> int:
+    return os.getpid()
+
+
+def _render_in_helper(markup: str) -> tuple[bytes, list[str] | None]:
+    from .render import PART_STYLESHEET, render_part, stylesheet
+
+    return render_part(markup, extra_stylesheets=[stylesheet(PART_STYLESHEET)], pause_gc=True)
+
+
+# ------------------------------------------------------------------------------- in the caller
+
+class Helper:
+    """The helper process (a one-worker pool), used by one render at a time."""
+
+    def __init__(self, warm: bool = True) -> None:
+        self.owner = os.getpid()
+        self.executor = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                                            initializer=_helper_init, initargs=(warm,))
+        self.started: Future = self.executor.submit(_helper_pid)
+        self.lock = threading.Lock()
+
+    def ready(self, wait: float = 0.0) -> bool:
+        try:
+            self.started.result(timeout=wait)
+        except FutureTimeout:
+            return False
+        return True
+
+    @property
+    def pid(self) -> int | None:
+        return self.started.result() if self.started.done() and not self.started.exception() else None
+
+    def alive(self) -> bool:
+        if self.owner != os.getpid():
+            return False
+        if self.started.done() and self.started.exception() is not None:
+            return False
+        return not getattr(self.executor, "_broken", False)
+
+    def stop(self) -> None:
+        pid = self.pid
+        if pid is not None and self.owner == os.getpid():
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        self.executor.shutdown(wait=False, cancel_futures=True)
+
+
+_helper: Helper | None = None
+_helper_lock = threading.Lock()
+_unavailable = False
+
+
+def start(warm: bool = True) -> Helper | None:
+    """This process's helper, started if there is none (``None`` if helpers cannot run here).
+    ``warm``: it loads fonts with a probe render before taking parts."""
+    global _helper, _unavailable
+    if not enabled() or _unavailable:
+        return None
+    with _helper_lock:
+        if _helper is not None and not _helper.alive():
+            if _helper.owner == os.getpid():
+                _helper.stop()
+            _helper = None
+        if _helper is None:
+            try:
+                _helper = Helper(warm)
+            except Exception as error:  # noqa: BLE001 - no processes here (sandbox, limits)
+                log.warning("report render helper cannot start (%s); rendering in one process", error)
+                _unavailable = True
+                return None
+        return _helper
+
+
+def acquire(wait: float = 0.0) -> Helper | None:
+    """The helper of this process, locked for the caller; ``None`` if there is none free.
+
+    Starts the helper if there is none. A helper still starting is returned only when the caller
+    would wait for it (``wait`` > 0: its part queues until the helper is up)."""
+    helper = start()
+    if helper is None:
+        return None
+    try:
+        ready = helper.ready(0.0)
+    except Exception as error:  # noqa: BLE001 - it died while starting
+        log.warning("report render helper failed to start (%s); rendering in one process", error)
+        discard(helper)
+        return None
+    if not (ready or wait > 0) or not helper.lock.acquire(blocking=False):
+        return None
+    return helper
+
+
+def release(helper: Helper) -> None:
+    helper.lock.release()
+
+
+def discard(helper: Helper) -> None:
+    """Stop a helper that failed; the next render starts a new one."""
+    global _helper
+    with _helper_lock:
+        if _helper is helper:
+            _helper = None
+    helper.stop()
+
+
+def shutdown() -> None:
+    """Stop this process's helper (tests, benchmarks, exit)."""
+    global _helper
+    with _helper_lock:
+        helper, _helper = _helper, None
+    if helper is not None:
+        helper.stop()
+
+
+def wait_until_ready(timeout: float = 60.0) -> bool:
+    """Start the helper if needed and wait until it can take renders (benchmarks, tests)."""
+    helper = start()
+    if helper is None:
+        return False
+    try:
+        return helper.ready(timeout)
+    except Exception:  # noqa: BLE001
+        discard(helper)
+        return False
+
+
+def render_in_parts(markup: str, *, exclusive: bool = False, helper_wait: float = 0.0) -> bytes | None:
+    """The report's PDF rendered in two parts, here and in the helper; ``None`` when it cannot
+    be (no free helper, nothing to cut, a failed helper): the caller renders it in one process."""
+    from .document import parse_xhtml
+    from .joining import join_pdfs
+    from .parts import split, to_markup
+    from .render import PART_STYLESHEET, render_part, stylesheet
+
+    helper = acquire(helper_wait)
+    if helper is None:
+        return None
+    try:
+        try:
+            parts = split(parse_xhtml(markup))
+        except Exception:  # noqa: BLE001 - not XHTML: the one-process path parses it as HTML
+            parts = None
+        if parts is None:
+            return None
+        # The heavier part goes to the helper: this process also joins the PDFs afterwards.
+        helper_takes_first = parts.weights[0] > parts.weights[1]
+        there, here = (parts.first, parts.second) if helper_takes_first else (parts.second, parts.first)
+        try:
+            future = helper.executor.submit(_render_in_helper, to_markup(there))
+        except Exception as error:  # noqa: BLE001 - the pool broke since it was acquired
+            return _failed(helper, error)
+        here_pdf, here_names = render_part(here, extra_stylesheets=[stylesheet(PART_STYLESHEET)], pause_gc=exclusive)
+        try:
+            there_pdf, there_names = future.result(timeout=max(TIMEOUT, helper_wait))
+        except Exception as error:  # noqa: BLE001 - died, timed out, or its render failed
+            return _failed(helper, error)
+    finally:
+        if helper.lock.locked():
+            release(helper)
+    if here_names is None or there_names is None:
+        return None  # a part's page types are not known: its page numbers could not be stamped
+    first, second = (there_pdf, here_pdf) if helper_takes_first else (here_pdf, there_pdf)
+    names = there_names + here_names if helper_takes_first else here_names + there_names
+    try:
+        return join_pdfs(first, second, names)
+    except Exception as error:  # noqa: BLE001 - pikepdf or the page-number document failed
+        log.warning("joining the parts of a report failed (%s: %s); rendering it in one process",
+                    type(error).__name__, error)
+        return None
+
+
+def _failed(helper: Helper, error: BaseException) -> None:
+    kind = "did not answer within %.0f s" % TIMEOUT if isinstance(error, FutureTimeout) else f"failed ({type(error).__name__}: {error})"
+    log.warning("report render helper %s; rendering in one process", kind)
+    discard(helper)
+    return None
+
+
+atexit.register(shutdown)
