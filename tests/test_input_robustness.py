@@ -1,0 +1,88 @@
+"""No input gives a server error: ids beyond the integer columns, text the database cannot store,
+overlong values and hostile JSON are answered 400/404/413/415 or with a form error naming the field,
+on SQLite and PostgreSQL, and nothing is written."""
+import pytest
+from werkzeug.routing import IntegerConverter
+from conftest import PASSWORD, login, submit_demo
+
+from diagnosis.assessments import services
+from diagnosis.assessments.models import Share
+from diagnosis.extensions import db
+from diagnosis.ids import MAX_ID, DatabaseIdConverter, database_id
+
+HUGE_IDS = [MAX_ID + 1, 2**63, 2**64 + 1, 10**40]
+
+
+def token_headers(client, user):
+    response = client.post("/api/v1/auth/token", json={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 200
+    return {"Authorization": f"Bearer {response.get_json()['token']}"}
+
+
+def id_routes(app):
+    """(rule, methods) of every route that takes an integer from the URL."""
+    for rule in app.url_map.iter_rules():
+        if any(isinstance(c, IntegerConverter) for c in rule._converters.values()):
+            yield rule, sorted(rule.methods - {"HEAD", "OPTIONS"})
+
+
+def url_with_id(rule, value) -> str:
+    path = rule.rule
+    for name in rule.arguments:
+        path = path.replace(f"<int:{name}>", str(value)).replace(f"<{name}>", "profile")
+    return path
+
+
+# --- ids ------------------------------------------------------------------------------------------
+
+def test_every_route_takes_its_integers_through_the_bounded_id_converter(app):
+    converters = [c for rule in app.url_map.iter_rules() for c in rule._converters.values()
+                  if isinstance(c, IntegerConverter)]
+    assert converters and all(isinstance(c, DatabaseIdConverter) for c in converters)
+
+
+@pytest.mark.parametrize("value", HUGE_IDS)
+def test_ids_beyond_the_integer_columns_are_404_on_every_route(app, enterprise_user, provider_user, value):
+    submitted = submit_demo(enterprise_user)
+    services.share_with(submitted, provider_user)
+    routes = list(id_routes(app))
+    assert len(routes) >= 9
+    for user in (enterprise_user, provider_user):
+        client = app.test_client()
+        login(client, user)
+        headers = token_headers(client, user)
+        for rule, methods in routes:
+            for method in methods:
+                response = client.open(url_with_id(rule, value), method=method, headers=headers)
+                assert response.status_code == 404, (user.email, method, rule.rule)
+
+
+@pytest.mark.parametrize("text", ["0", "-1", "1.5", "abc", "١", str(2**31), str(2**63), "9" * 5000, "1\x00", ""])
+def test_an_id_from_a_form_is_a_positive_32_bit_integer_or_nothing(text):
+    with pytest.raises(ValueError):
+        database_id(text)
+
+
+def test_an_id_from_a_form_in_range_is_read(app):
+    assert database_id(" 42 ") == 42 and database_id(str(MAX_ID)) == MAX_ID
+
+
+@pytest.mark.parametrize("provider_id", [str(2**31), str(2**63), "9" * 40, "-3", "abc", "1\x01"])
+def test_sharing_with_a_provider_id_that_names_no_row_asks_to_choose_a_provider(client, enterprise_user, provider_user,
+                                                                                  provider_id):
+    submitted = submit_demo(enterprise_user)
+    login(client, enterprise_user)
+    response = client.post(f"/diagnoses/{submitted.id}/share", data={"provider_id": provider_id}, follow_redirects=True)
+    assert response.status_code == 200 and "请选择服务商" in response.data.decode()
+    assert db.session.query(Share).count() == 0
+
+
+def test_a_stage_level_in_the_query_string_that_is_no_level_is_ignored(client, enterprise_user):
+    diagnosis = services.start_diagnosis(enterprise_user, "zhizao-2024")
+    services.save_stage(diagnosis, {"profile": {"industry_type": "discrete"}, "answers": {}})
+    login(client, enterprise_user)
+    for level in [str(2**63), "-5", "abc", "9" * 5000, "0"]:
+        response = client.get(f"/diagnoses/{diagnosis.id}/stages/cmmm?level={level}")
+        assert response.status_code == 200, level
+
+
