@@ -4,9 +4,11 @@ on SQLite and PostgreSQL, and nothing is written."""
 import pytest
 from werkzeug.routing import IntegerConverter
 from conftest import PASSWORD, login, submit_demo
+from test_accounts import registration
 
+from diagnosis.accounts.models import Enterprise, User
 from diagnosis.assessments import services
-from diagnosis.assessments.models import Share
+from diagnosis.assessments.models import Review, Share
 from diagnosis.extensions import db
 from diagnosis.ids import MAX_ID, DatabaseIdConverter, database_id
 
@@ -84,5 +86,53 @@ def test_a_stage_level_in_the_query_string_that_is_no_level_is_ignored(client, e
     for level in [str(2**63), "-5", "abc", "9" * 5000, "0"]:
         response = client.get(f"/diagnoses/{diagnosis.id}/stages/cmmm?level={level}")
         assert response.status_code == 200, level
+
+
+# --- text the database cannot store ---------------------------------------------------------------
+
+def test_a_nul_in_the_login_email_is_refused_with_400(client, enterprise_user):
+    response = client.post("/login", data={"email": enterprise_user.email + "\x00", "password": PASSWORD})
+    assert response.status_code == 400
+
+
+def test_a_nul_in_the_enterprise_name_is_refused_and_nothing_is_registered(client):
+    response = client.post("/register", data=registration(enterprise_name="许昌\x00新材料科技有限公司"))
+    assert response.status_code == 400
+    assert db.session.query(Enterprise).count() == 0 and db.session.query(User).count() == 0
+
+
+def test_a_nul_in_a_review_is_refused_and_no_review_is_stored(client, enterprise_user, provider_user):
+    submitted = submit_demo(enterprise_user)
+    services.share_with(submitted, provider_user)
+    login(client, provider_user)
+    response = client.post(f"/provider/diagnoses/{submitted.id}/review", data={"opinion": "建议先做设备联网\x00"})
+    assert response.status_code == 400
+    assert db.session.query(Review).count() == 0
+
+
+def test_the_refusal_names_the_field(client):
+    response = client.post("/login", data={"email": "a\x00@example.com", "password": "x"})
+    assert response.status_code == 400 and "email" in response.data.decode()
+
+
+def test_a_nul_in_a_query_parameter_is_refused(client, enterprise_user):
+    login(client, enterprise_user)
+    assert client.get("/enterprise?x=%00").status_code == 400
+
+
+def test_every_form_post_refuses_a_nul_with_400(app, enterprise_user, provider_user):
+    """Whatever the route and field: the check runs once for every request, before any view."""
+    submitted = submit_demo(enterprise_user)
+    services.share_with(submitted, provider_user)
+    posts = [rule for rule in app.url_map.iter_rules() if "POST" in rule.methods and not rule.rule.startswith("/api/")]
+    assert len(posts) >= 8
+    for user in (None, enterprise_user, provider_user):
+        client = app.test_client()
+        if user:
+            login(client, user)
+        for rule in posts:
+            url = url_with_id(rule, submitted.id)
+            response = client.post(url, data={"email": "x\x00", "opinion": "x\x00", "name\x00": "y"})
+            assert response.status_code == 400, (user and user.email, rule.rule)
 
 
