@@ -136,3 +136,17 @@ def test_every_form_post_refuses_a_nul_with_400(app, enterprise_user, provider_u
             assert response.status_code == 400, (user and user.email, rule.rule)
 
 
+# --- lengths --------------------------------------------------------------------------------------
+
+def test_an_email_longer_than_its_column_is_a_form_error_and_nothing_is_registered(client):
+    email = "a" * 224 + "@example.com"                   # 236 characters: a valid address, too long to store
+    response = client.post("/register", data=registration(email=email))
+    assert response.status_code == 200 and "邮箱不能超过 200 个字符" in response.data.decode()
+    assert db.session.query(User).count() == 0
+
+
+def test_an_overlong_login_email_is_a_form_error(client):
+    response = client.post("/login", data={"email": "a" * 224 + "@example.com", "password": PASSWORD})
+    assert response.status_code == 200 and "邮箱不能超过 200 个字符" in response.data.decode()
+
+
