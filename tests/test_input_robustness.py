@@ -1,6 +1,8 @@
 """No input gives a server error: ids beyond the integer columns, text the database cannot store,
 overlong values and hostile JSON are answered 400/404/413/415 or with a form error naming the field,
 on SQLite and PostgreSQL, and nothing is written."""
+import json
+
 import pytest
 from werkzeug.routing import IntegerConverter
 from conftest import PASSWORD, login, submit_demo
@@ -11,8 +13,10 @@ from diagnosis.assessments import services
 from diagnosis.assessments.models import Review, Share
 from diagnosis.extensions import db
 from diagnosis.ids import MAX_ID, DatabaseIdConverter, database_id
+from diagnosis.json_input import MAX_DEPTH
 
 HUGE_IDS = [MAX_ID + 1, 2**63, 2**64 + 1, 10**40]
+GOOD_SCORE = {"questionnaire": "sme-digital-2024", "answers": {"Q02": "C"}}
 
 
 def token_headers(client, user):
@@ -150,3 +154,64 @@ def test_an_overlong_login_email_is_a_form_error(client):
     assert response.status_code == 200 and "邮箱不能超过 200 个字符" in response.data.decode()
 
 
+# --- JSON bodies ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("path", ["/api/v1/score", "/api/v1/auth/token"])
+@pytest.mark.parametrize("depth", [MAX_DEPTH + 1, 100_000])
+def test_deeply_nested_json_is_refused_with_400(client, path, depth):
+    body = "[" * depth + "]" * depth
+    response = client.post(path, data=body, content_type="application/json")
+    assert response.status_code == 400
+    assert "嵌套过深" in response.get_json()["error"]["message"]
+
+
+def test_nesting_is_measured_inside_the_score_request_too(client):
+    nested = {"questionnaire": "sme-digital-2024", "answers": {"Q01": json.loads("[" * 40 + "]" * 40)}}
+    response = client.post("/api/v1/score", json=nested)
+    assert response.status_code == 400 and response.get_json()["error"]["key"].startswith("answers.Q01")
+
+
+def test_a_json_body_over_the_api_limit_is_413(client):
+    body = json.dumps(dict(GOOD_SCORE, answers={"Q02": "C", "padding": "x" * 300_000}))
+    response = client.post("/api/v1/score", data=body, content_type="application/json")
+    assert response.status_code == 413 and "error" in response.get_json()
+
+
+@pytest.mark.parametrize("path", ["/api/v1/score", "/api/v1/auth/token"])
+def test_a_body_that_is_not_json_is_415(client, path):
+    response = client.post(path, data=json.dumps(GOOD_SCORE), content_type="text/plain")
+    assert response.status_code == 415 and response.get_json()["error"]["key"] == "(body)"
+
+
+@pytest.mark.parametrize("literal", ["NaN", "Infinity", "-Infinity", "1" * 5000])
+def test_numbers_json_does_not_have_are_refused(client, literal):
+    body = '{"questionnaire": "sme-digital-2024", "profile": {"revenue": %s}}' % literal
+    response = client.post("/api/v1/score", data=body, content_type="application/json")
+    assert response.status_code == 400
+
+
+def test_a_nul_in_a_json_string_is_refused_naming_the_key(client, enterprise_user):
+    response = client.post("/api/v1/auth/token", json={"email": enterprise_user.email + "\x00", "password": PASSWORD})
+    assert response.status_code == 400 and response.get_json()["error"]["key"] == "email"
+
+
+@pytest.mark.parametrize("body,key", [
+    ({"email": "", "password": "x"}, "email"),
+    ({"email": 123, "password": "x"}, "email"),
+    ({"email": "a@b.c", "password": ["x"]}, "password"),
+    ({"email": "a" * 201, "password": "x"}, "email"),
+    (["a@b.c", "x"], "(body)"),
+])
+def test_token_requests_with_fields_of_the_wrong_kind_are_400_naming_the_field(client, body, key):
+    response = client.post("/api/v1/auth/token", json=body)
+    assert response.status_code == 400 and response.get_json()["error"]["key"] == key
+
+
+def test_the_cli_refuses_deeply_nested_json_like_the_api(tmp_path):
+    from click.testing import CliRunner
+
+    from diagnosis.cli import main
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 100_000 + "]" * 100_000)
+    result = CliRunner().invoke(main, ["score", str(path)])
+    assert result.exit_code == 2 and "嵌套过深" in result.output

@@ -3,14 +3,16 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import Blueprint, current_app, g, jsonify, request, url_for
+from flask import Blueprint, abort, current_app, g, jsonify, request, url_for
+from werkzeug.exceptions import HTTPException
 
-from .. import access, catalog
+from .. import access, catalog, json_input
 from ..accounts.services import authenticate, issue_token, user_for_token
 from ..assessments.models import Diagnosis
 from ..extensions import db
 from ..instruments.export import export
 from ..scoring import ScoreInputError, score_payload
+from .limits import BODY_MAX, EMAIL_MAX
 from .openapi import openapi_document
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -35,32 +37,60 @@ def token_required(view):
     return wrapped
 
 
+class BodyError(Exception):
+    """A request body the API refuses before reading its content: 400 bad JSON, 415 not JSON."""
+
+    def __init__(self, status: int, key: str, message: str):
+        self.status, self.key, self.message = status, key, message
+
+
 def _json_body():
-    data = request.get_json(silent=True)
-    if data is None:
-        raise ScoreInputError("(body)", "请求体不是有效的 JSON")
-    return data
+    """The request's JSON value, read within the API's size, depth and text limits."""
+    if not request.is_json:
+        raise BodyError(415, "(body)", "请求体应为 JSON（Content-Type: application/json）")
+    # Checked here rather than through request.max_content_length: whoever reads the body first (a
+    # before_request hook) fixes that limit; the application's MAX_CONTENT_LENGTH still bounds the read.
+    if (request.content_length or 0) > BODY_MAX:
+        abort(413)
+    data = request.get_data(cache=True)
+    if len(data) > BODY_MAX:
+        abort(413)
+    try:
+        return json_input.parse(data)
+    except json_input.JsonInputError as exc:
+        raise BodyError(400, exc.key, exc.message) from None
 
 
+@bp.errorhandler(BodyError)
+def body_error(exc: BodyError):
+    return error(exc.status, exc.message, exc.key)
+
+
+@bp.errorhandler(400)
 @bp.errorhandler(404)
-def not_found(_exc):
-    return error(404, "未找到")
+@bp.errorhandler(413)
+def http_error(exc: HTTPException):
+    messages = {400: "请求有误", 404: "未找到", 413: f"请求体过大（最多 {BODY_MAX // 1024} KB）"}
+    custom = exc.description if exc.description != type(exc).description else None
+    return error(exc.code, custom or messages[exc.code])
 
 
-@bp.errorhandler(405)
-def not_allowed(_exc):
-    return error(405, "不支持该请求方法")
+def _text_field(data: dict, name: str, max_length: int | None = None) -> str:
+    value = data.get(name)
+    if not isinstance(value, str) or not value:
+        raise BodyError(400, name, f"需要 {name}（非空字符串）")
+    if max_length and len(value) > max_length:
+        raise BodyError(400, name, f"{name} 过长（最多 {max_length} 个字符）")
+    return value
 
 
 @bp.post("/auth/token")
 def token():
-    try:
-        data = _json_body()
-    except ScoreInputError as exc:
-        return error(400, exc.message, exc.key)
-    if not isinstance(data, dict) or not data.get("email") or not data.get("password"):
-        return error(400, "需要 email 和 password", "email" if not isinstance(data, dict) or not data.get("email") else "password")
-    user = authenticate(str(data["email"]), str(data["password"]))
+    data = _json_body()
+    if not isinstance(data, dict):
+        raise BodyError(400, "(body)", "应为 JSON 对象，含 email 和 password")
+    email, password = _text_field(data, "email", EMAIL_MAX), _text_field(data, "password")
+    user = authenticate(email, password)
     if user is None:
         return error(401, "邮箱或密码不正确")
     value, expires = issue_token(user, current_app.config["API_TOKEN_HOURS"])
@@ -86,8 +116,9 @@ def questionnaire(key: str):
 
 @bp.post("/score")
 def score():
+    payload = _json_body()
     try:
-        return jsonify(score_payload(_json_body(), catalog.library()))
+        return jsonify(score_payload(payload, catalog.library()))
     except ScoreInputError as exc:
         return error(400, str(exc), exc.key)
 
