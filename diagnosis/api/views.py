@@ -1,6 +1,7 @@
 """JSON API, version 1. Bearer tokens from POST /api/v1/auth/token; the same access rules as the web."""
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from functools import wraps
 
 from flask import Blueprint, abort, current_app, g, jsonify, request, url_for
@@ -94,7 +95,7 @@ def token():
     if user is None:
         return error(401, "邮箱或密码不正确")
     value, expires = issue_token(user, current_app.config["API_TOKEN_HOURS"])
-    return jsonify(token=value, token_type="Bearer", expires_at=expires.isoformat(),
+    return jsonify(token=value, token_type="Bearer", expires_at=_iso(expires),
                    user={"id": user.id, "email": user.email, "role": user.role.value})
 
 
@@ -123,6 +124,13 @@ def score():
         return error(400, str(exc), exc.key)
 
 
+def _iso(moment: datetime | None) -> str | None:
+    """RFC 3339 with an offset; SQLite hands back the stored UTC time without one."""
+    if moment is None:
+        return None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).isoformat()
+
+
 def _summary(d: Diagnosis) -> dict:
     result = d.result.data if d.result else None
     sme = (result or {}).get("sme")
@@ -131,7 +139,7 @@ def _summary(d: Diagnosis) -> dict:
         "id": d.id, "number": d.number, "status": d.status, "questionnaire": d.questionnaire_key,
         "enterprise": {"id": d.enterprise.id, "name": d.enterprise.name, "credit_code": d.enterprise.credit_code,
                        "area": d.enterprise.area.name, "industry_code": d.enterprise.industry_code},
-        "created_at": d.created_at.isoformat(), "submitted_at": d.submitted_at.isoformat() if d.submitted_at else None,
+        "created_at": _iso(d.created_at), "submitted_at": _iso(d.submitted_at),
         "sme_total": sme["total"] if sme else None, "sme_grade": sme["grade"] if sme else None,
         "cmmm_level": cmmm["level"] if cmmm else None, "cmmm_score": cmmm["score"] if cmmm else None,
         "url": url_for(".diagnosis", diagnosis_id=d.id),
@@ -167,9 +175,9 @@ def report(diagnosis_id: int):
     pdf, pending = report_or_pending(d)
     if pdf is not None:
         return pdf_response(d, pdf)
-    return jsonify(status=str(pending), retry_after=2), 202, {"Retry-After": "2"}
+    return jsonify(status=str(getattr(pending, "value", pending)), retry_after=2), 202, {"Retry-After": "2"}
 
 
 @bp.get("/openapi.json")
 def openapi():
-    return jsonify(openapi_document())
+    return jsonify(openapi_document(catalog.library()))
