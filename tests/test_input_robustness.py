@@ -124,6 +124,11 @@ def test_a_nul_in_a_query_parameter_is_refused(client, enterprise_user):
     assert client.get("/enterprise?x=%00").status_code == 400
 
 
+def test_a_nul_in_an_api_query_parameter_is_a_json_400_naming_it(client):
+    response = client.get("/api/v1/questionnaires?lang=%00")
+    assert response.status_code == 400 and "lang" in response.get_json()["error"]["message"]
+
+
 def test_every_form_post_refuses_a_nul_with_400(app, enterprise_user, provider_user):
     """Whatever the route and field: the check runs once for every request, before any view."""
     submitted = submit_demo(enterprise_user)

@@ -218,6 +218,7 @@ def openapi_document(library: Library) -> dict:
     not_json = _err("请求体不是 JSON（Content-Type 应为 application/json）")
     too_many = _err("登录失败次数过多，暂停换取令牌", retry_after)
     unavailable = _err("数据库暂时不可用，请稍后再试")
+    bad_query = _err("查询参数含空字符（NUL）")
     return {
         "openapi": "3.1.0",
         "info": {"title": "智造诊断 API", "version": "1", "description":
@@ -273,12 +274,12 @@ def openapi_document(library: Library) -> dict:
                               "429": too_many, "503": unavailable}}},
             "/questionnaires": {"get": {
                 "summary": "List questionnaires",
-                "responses": {"200": _json(ref("QuestionnaireList"))}}},
+                "responses": {"200": _json(ref("QuestionnaireList")), "400": bad_query}}},
             "/questionnaires/{key}": {"get": {
                 "summary": "Structure of one questionnaire: stages, questions with id, type, options",
                 "parameters": [{"name": "key", "in": "path", "required": True,
                                 "schema": {"type": "string", "enum": keys}}],
-                "responses": {"200": _json(ref("Questionnaire")), "404": _err("未知问卷")}}},
+                "responses": {"200": _json(ref("Questionnaire")), "400": bad_query, "404": _err("未知问卷")}}},
             "/score": {"post": {
                 "summary": "Score answers (no account needed); same contract as `diagnosis score FILE`",
                 "requestBody": {"required": True, "content": {"application/json": {"schema": ref("ScoreRequest")}}},
@@ -287,10 +288,11 @@ def openapi_document(library: Library) -> dict:
                               "413": too_large, "415": not_json}}},
             "/diagnoses": {"get": {
                 "summary": "Diagnoses the caller may see", "security": bearer,
-                "responses": {"200": _json(ref("DiagnosisList")), "401": unauthorized, "503": unavailable}}},
+                "responses": {"200": _json(ref("DiagnosisList")), "400": bad_query, "401": unauthorized,
+                              "503": unavailable}}},
             "/diagnoses/{diagnosis_id}": {"get": {
                 "summary": "One diagnosis with answers and result", "security": bearer, "parameters": diagnosis_id,
-                "responses": {"200": _json(ref("Diagnosis")), "401": unauthorized,
+                "responses": {"200": _json(ref("Diagnosis")), "400": bad_query, "401": unauthorized,
                               "404": _err("不存在，或调用者无权查看"), "503": unavailable}}},
             "/diagnoses/{diagnosis_id}/report.pdf": {"get": {
                 "summary": "The PDF report (202 while it renders in the background)", "security": bearer,
@@ -298,7 +300,7 @@ def openapi_document(library: Library) -> dict:
                 "responses": {"200": {"description": "PDF", "content": {"application/pdf": {
                                   "schema": {"type": "string", "format": "binary"}}}},
                               "202": _json(ref("ReportPending"), "正在后台生成，稍后重试", retry_after),
-                              "401": unauthorized, "404": _err("不存在，或调用者无权查看"),
+                              "400": bad_query, "401": unauthorized, "404": _err("不存在，或调用者无权查看"),
                               "409": _err("尚未提交，不能生成报告"), "503": unavailable}}},
         },
     }
