@@ -12,10 +12,14 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
+from sqlalchemy import select
 
 from conftest import BACKENDS, PASSWORD, make_enterprise, running_app, submit_demo
+from diagnosis.accounts.models import User
+from diagnosis.accounts.services import issue_token
 from diagnosis.api.openapi import openapi_document
 from diagnosis.assessments import services
+from diagnosis.extensions import db
 from diagnosis.instruments import load_library
 
 DOCUMENT = openapi_document(load_library())
@@ -63,12 +67,13 @@ schema.app = APP_UNDER_TEST
 
 @pytest.fixture
 def owner_token(world):
-    """A fresh bearer token of the enterprise user for each operation, from the real token endpoint.
-    Every request carries it; schemathesis' auth check also sends secured requests without it and
-    with a forged one, and expects 401."""
-    response = world.test_client().post("/api/v1/auth/token", json={"email": OWNER_EMAIL, "password": PASSWORD})
-    assert response.status_code == 200, response.get_data(as_text=True)
-    return {"Authorization": f"Bearer {response.get_json()['token']}"}
+    """A fresh bearer token of the enterprise user for each operation, issued by the service behind the
+    token endpoint (whose failed-login limit the fuzzing of that endpoint may have used up). Every
+    request carries it; schemathesis' auth check also sends secured requests without it and with a
+    forged one, and expects 401."""
+    owner = db.session.scalars(select(User).where(User.email == OWNER_EMAIL)).one()
+    token, _expires = issue_token(owner, hours=1)
+    return {"Authorization": f"Bearer {token}"}
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
