@@ -39,7 +39,8 @@ def token_required(view):
 
 
 class BodyError(Exception):
-    """A request body the API refuses before reading its content: 400 bad JSON, 415 not JSON."""
+    """A request body the API refuses: 415 when it is not JSON at all, 400 when it is not valid JSON
+    within the limits of ``json_input`` or lacks a field; ``key`` names the offending part."""
 
     def __init__(self, status: int, key: str, message: str):
         self.status, self.key, self.message = status, key, message
