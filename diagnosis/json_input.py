@@ -1,8 +1,9 @@
 """JSON documents from outside (API request bodies, ``diagnosis score FILE``), parsed with limits.
 
 No input may exhaust the parser's stack, smuggle non-standard numbers (NaN, Infinity) or carry text
-the database cannot store (NUL): each is refused with the path of the offending value, like the
-scoring engine's own messages. Pure Python, no Flask.
+the database cannot store (NUL, and lone UTF-16 surrogates, which JSON's \\u escapes can spell but
+UTF-8 cannot encode): each is refused with the path of the offending value, like the scoring
+engine's own messages. Pure Python, no Flask.
 """
 from __future__ import annotations
 
@@ -42,28 +43,42 @@ def parse(text: str | bytes, where: str = "(body)", max_depth: int = MAX_DEPTH) 
     return value
 
 
+def text_problem(text: str) -> str | None:
+    """Why the database could not store ``text``, or None."""
+    if NUL in text:
+        return "不能包含空字符（\\u0000）"
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "含有无效的 Unicode 字符（孤立的代理项，如 \\ud800）"
+    return None
+
+
 def _join(path: str, key: str | int) -> str:
     if isinstance(key, int):
         return f"{path}[{key}]"
-    key = key.replace(NUL, "\\0")
+    key = key.replace(NUL, "\\0").encode("utf-8", "backslashreplace").decode("utf-8")
     return key if path in ("", "(body)", "(file)") else f"{path}.{key}"
 
 
 def check(value: Any, where: str = "(body)", max_depth: int = MAX_DEPTH) -> None:
-    """Refuse nesting deeper than ``max_depth`` and NUL in any key or string (iteratively: no recursion)."""
+    """Refuse nesting deeper than ``max_depth`` and text the database cannot store in any key or string
+    (iteratively: no recursion)."""
     stack: list[tuple[Any, str, int]] = [(value, where, 1)]
     while stack:
         item, path, depth = stack.pop()
         if isinstance(item, str):
-            if NUL in item:
-                raise JsonInputError(path, "不能包含空字符（\\u0000）")
+            problem = text_problem(item)
+            if problem:
+                raise JsonInputError(path, problem)
         elif isinstance(item, (dict, list)):
             if depth > max_depth:
                 raise JsonInputError(path, f"JSON 嵌套过深（最多 {max_depth} 层）")
             if isinstance(item, dict):
                 for key, child in item.items():
-                    if NUL in key:
-                        raise JsonInputError(_join(path, key), "键不能包含空字符（\\u0000）")
+                    problem = text_problem(key)
+                    if problem:
+                        raise JsonInputError(_join(path, key), f"键{problem}")
                     stack.append((child, _join(path, key), depth + 1))
             else:
                 stack.extend((child, _join(path, i), depth + 1) for i, child in enumerate(item))

@@ -200,11 +200,25 @@ def test_a_nul_in_a_json_string_is_refused_naming_the_key(client, enterprise_use
     assert response.status_code == 400 and response.get_json()["error"]["key"] == "email"
 
 
+@pytest.mark.parametrize("path", ["/api/v1/score", "/api/v1/auth/token"])
+def test_a_lone_surrogate_in_a_json_string_is_refused_naming_the_key(client, enterprise_user, path):
+    body = b'{"email": "\\udbdb@example.com", "password": "x", "questionnaire": "\\ud800"}'
+    response = client.post(path, data=body, content_type="application/json")
+    assert response.status_code == 400 and response.get_json()["error"]["key"] in ("email", "questionnaire")
+
+
+def test_a_surrogate_pair_is_the_character_it_spells(client):
+    response = client.post("/api/v1/auth/token", data=b'{"email": "\\ud83d\\ude00@example.com", "password": "x"}',
+                           content_type="application/json")
+    assert response.status_code == 401
+
+
 @pytest.mark.parametrize("body,key", [
     ({"email": "", "password": "x"}, "email"),
     ({"email": 123, "password": "x"}, "email"),
     ({"email": "a@b.c", "password": ["x"]}, "password"),
     ({"email": "a" * 201, "password": "x"}, "email"),
+    ({"email": "a@b.c", "password": "x", "remember": True}, "remember"),
     (["a@b.c", "x"], "(body)"),
 ])
 def test_token_requests_with_fields_of_the_wrong_kind_are_400_naming_the_field(client, body, key):

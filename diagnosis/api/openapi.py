@@ -234,7 +234,7 @@ def openapi_document(library: Library) -> dict:
                 "Error": _ERROR,
                 "TokenRequest": _obj(["email", "password"], {
                     "email": {"type": "string", "minLength": 1, "maxLength": EMAIL_MAX, "pattern": _NO_NUL},
-                    "password": {"type": "string", "minLength": 1, "pattern": _NO_NUL}}),
+                    "password": {"type": "string", "minLength": 1, "pattern": _NO_NUL}}, additionalProperties=False),
                 "Token": _obj(["token", "token_type", "expires_at", "user"], {
                     "token": {"type": "string"}, "token_type": {"const": "Bearer"},
                     "expires_at": {"type": "string", "format": "date-time"},

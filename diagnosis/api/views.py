@@ -91,6 +91,9 @@ def token():
     data = _json_body()
     if not isinstance(data, dict):
         raise BodyError(400, "(body)", "应为 JSON 对象，含 email 和 password")
+    unknown = sorted(set(data) - {"email", "password"})
+    if unknown:
+        raise BodyError(400, unknown[0], "未知的键，只接受 email、password")
     email, password = _text_field(data, "email", EMAIL_MAX), _text_field(data, "password")
     user = authenticate(email, password)
     if user is None:
