@@ -35,6 +35,10 @@ def create_app(config: dict | None = None) -> Flask:
     def load_user(user_id: str):
         return db.session.get(User, int(user_id))
 
+    from . import ids, text_input
+    ids.init_app(app)  # before any route: every <int:...> is a bounded database id
+    text_input.init_app(app)
+
     from .accounts.views import bp as auth_bp
     from .api.views import bp as api_bp
     from .assessments.views import bp as enterprise_bp

@@ -75,11 +75,11 @@ def questionnaire_check(files, folder):
 
 
 def _read_payload(file):
-    text = file.read()
+    from . import json_input
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        click.echo(f"error: (file): 不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}）", err=True)
+        return json_input.parse(file.read(), where="(file)")
+    except json_input.JsonInputError as exc:
+        click.echo(f"error: {exc}", err=True)
         sys.exit(2)
 
 

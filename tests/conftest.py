@@ -3,6 +3,7 @@ PostgreSQL. Data is built through the same services the application uses."""
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from dataclasses import replace
 
 import pytest
@@ -62,11 +63,12 @@ def database_url(request, tmp_path):
     return os.environ["TEST_DATABASE_URL"]
 
 
-@pytest.fixture
-def app(database_url, tmp_path):
+@contextmanager
+def running_app(database_url, folder):
+    """The test application on an empty database with the reference data, inside its app context."""
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "WTF_CSRF_ENABLED": False,
                       "SECRET_KEY": "test-secret", "REDIS_URL": None})
-    app.instance_path = str(tmp_path / "instance")
+    app.instance_path = str(folder / "instance")
     os.makedirs(app.instance_path, exist_ok=True)
     with app.app_context():
         _reset(database_url)
@@ -76,6 +78,12 @@ def app(database_url, tmp_path):
         db.session.remove()
         _reset(database_url)
         db.drop_all()
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    with running_app(database_url, tmp_path) as app:
+        yield app
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """The JSON API: tokens, questionnaires, diagnoses the caller may see, reports, OpenAPI."""
 from conftest import PASSWORD, submit_demo
+from test_report_storage import redis_url  # noqa: F401  (fixture)
 
 from diagnosis.assessments import services
 
@@ -68,3 +69,38 @@ def test_the_openapi_document_describes_every_endpoint(client):
     assert doc["openapi"].startswith("3.")
     assert {"/auth/token", "/questionnaires", "/questionnaires/{key}", "/score", "/diagnoses",
             "/diagnoses/{diagnosis_id}", "/diagnoses/{diagnosis_id}/report.pdf"} <= set(doc["paths"])
+
+
+def test_an_empty_email_is_refused_by_the_document_and_the_server(client):
+    email = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]["TokenRequest"]["properties"]["email"]
+    assert email["minLength"] == 1
+    response = client.post("/api/v1/auth/token", json={"email": "", "password": "x"})
+    assert response.status_code == 400 and response.get_json()["error"]["key"] == "email"
+
+
+def test_a_null_profile_means_no_profile_to_the_document_and_the_server(client):
+    profile = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]["Profile"]
+    assert "null" in profile["type"]
+    response = client.post("/api/v1/score", json={"questionnaire": "sme-digital-2024", "profile": None, "answers": None})
+    assert response.status_code == 200 and response.get_json()["total"] == 0
+
+
+def test_the_document_lists_the_questionnaires_the_server_scores(client):
+    doc = client.get("/api/v1/openapi.json").get_json()
+    variants = doc["components"]["schemas"]["ScoreRequest"]["oneOf"]
+    listed = {q["key"] for q in client.get("/api/v1/questionnaires").get_json()["questionnaires"]}
+    assert {v["properties"]["questionnaire"]["const"] for v in variants} == listed
+
+
+def test_times_in_the_api_carry_their_utc_offset(client, enterprise_user):
+    from datetime import datetime
+    d = submit_demo(enterprise_user)
+    body = client.get(f"/api/v1/diagnoses/{d.id}", headers=token_for(client, enterprise_user)).get_json()
+    assert datetime.fromisoformat(body["created_at"]).utcoffset() is not None
+    assert datetime.fromisoformat(body["submitted_at"]).utcoffset() is not None
+
+
+def test_a_report_still_rendering_says_its_job_state_in_plain_words(client, enterprise_user, redis_url):
+    d = submit_demo(enterprise_user)
+    response = client.get(f"/api/v1/diagnoses/{d.id}/report.pdf", headers=token_for(client, enterprise_user))
+    assert response.status_code == 202 and response.get_json() == {"status": "queued", "retry_after": 2}

@@ -3,10 +3,14 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Regexp, ValidationError
 
 from .credit_code import credit_code_problem
+from .models import User
+
+EMAIL_MAX = User.__table__.c.email.type.length
+_email_length = Length(max=EMAIL_MAX, message=f"邮箱不能超过 {EMAIL_MAX} 个字符")
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("邮箱", validators=[DataRequired("请填写邮箱")])
+    email = EmailField("邮箱", validators=[DataRequired("请填写邮箱"), _email_length])
     password = PasswordField("密码", validators=[DataRequired("请填写密码")])
 
 
@@ -26,6 +30,6 @@ class RegisterForm(FlaskForm):
     contact_phone = StringField("联系电话", validators=[
         DataRequired("请填写联系电话"),
         Regexp(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$", message="请填写 11 位手机号或带区号的固定电话")])
-    email = EmailField("登录邮箱", validators=[DataRequired("请填写邮箱"), Email("邮箱格式不正确")])
+    email = EmailField("登录邮箱", validators=[DataRequired("请填写邮箱"), _email_length, Email("邮箱格式不正确")])
     password = PasswordField("密码", validators=[DataRequired("请设置密码"), Length(min=8, message="密码至少 8 位")])
     password2 = PasswordField("确认密码", validators=[DataRequired("请再次输入密码"), EqualTo("password", "两次输入的密码不一致")])

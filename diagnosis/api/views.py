@@ -1,16 +1,19 @@
 """JSON API, version 1. Bearer tokens from POST /api/v1/auth/token; the same access rules as the web."""
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from functools import wraps
 
-from flask import Blueprint, current_app, g, jsonify, request, url_for
+from flask import Blueprint, abort, current_app, g, jsonify, request, url_for
+from werkzeug.exceptions import HTTPException
 
-from .. import access, catalog
+from .. import access, catalog, json_input
 from ..accounts.services import authenticate, issue_token, user_for_token
 from ..assessments.models import Diagnosis
 from ..extensions import db
 from ..instruments.export import export
 from ..scoring import ScoreInputError, score_payload
+from .limits import BODY_MAX, EMAIL_MAX
 from .openapi import openapi_document
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -35,36 +38,68 @@ def token_required(view):
     return wrapped
 
 
+class BodyError(Exception):
+    """A request body the API refuses: 415 when it is not JSON at all, 400 when it is not valid JSON
+    within the limits of ``json_input`` or lacks a field; ``key`` names the offending part."""
+
+    def __init__(self, status: int, key: str, message: str):
+        self.status, self.key, self.message = status, key, message
+
+
 def _json_body():
-    data = request.get_json(silent=True)
-    if data is None:
-        raise ScoreInputError("(body)", "请求体不是有效的 JSON")
-    return data
+    """The request's JSON value, read within the API's size, depth and text limits."""
+    if not request.is_json:
+        raise BodyError(415, "(body)", "请求体应为 JSON（Content-Type: application/json）")
+    # Checked here rather than through request.max_content_length: whoever reads the body first (a
+    # before_request hook) fixes that limit; the application's MAX_CONTENT_LENGTH still bounds the read.
+    if (request.content_length or 0) > BODY_MAX:
+        abort(413)
+    data = request.get_data(cache=True)
+    if len(data) > BODY_MAX:
+        abort(413)
+    try:
+        return json_input.parse(data)
+    except json_input.JsonInputError as exc:
+        raise BodyError(400, exc.key, exc.message) from None
 
 
+@bp.errorhandler(BodyError)
+def body_error(exc: BodyError):
+    return error(exc.status, exc.message, exc.key)
+
+
+@bp.errorhandler(400)
 @bp.errorhandler(404)
-def not_found(_exc):
-    return error(404, "未找到")
+@bp.errorhandler(413)
+def http_error(exc: HTTPException):
+    messages = {400: "请求有误", 404: "未找到", 413: f"请求体过大（最多 {BODY_MAX // 1024} KB）"}
+    custom = exc.description if exc.description != type(exc).description else None
+    return error(exc.code, custom or messages[exc.code])
 
 
-@bp.errorhandler(405)
-def not_allowed(_exc):
-    return error(405, "不支持该请求方法")
+def _text_field(data: dict, name: str, max_length: int | None = None) -> str:
+    value = data.get(name)
+    if not isinstance(value, str) or not value:
+        raise BodyError(400, name, f"需要 {name}（非空字符串）")
+    if max_length and len(value) > max_length:
+        raise BodyError(400, name, f"{name} 过长（最多 {max_length} 个字符）")
+    return value
 
 
 @bp.post("/auth/token")
 def token():
-    try:
-        data = _json_body()
-    except ScoreInputError as exc:
-        return error(400, exc.message, exc.key)
-    if not isinstance(data, dict) or not data.get("email") or not data.get("password"):
-        return error(400, "需要 email 和 password", "email" if not isinstance(data, dict) or not data.get("email") else "password")
-    user = authenticate(str(data["email"]), str(data["password"]))
+    data = _json_body()
+    if not isinstance(data, dict):
+        raise BodyError(400, "(body)", "应为 JSON 对象，含 email 和 password")
+    unknown = sorted(set(data) - {"email", "password"})
+    if unknown:
+        raise BodyError(400, unknown[0], "未知的键，只接受 email、password")
+    email, password = _text_field(data, "email", EMAIL_MAX), _text_field(data, "password")
+    user = authenticate(email, password)
     if user is None:
         return error(401, "邮箱或密码不正确")
     value, expires = issue_token(user, current_app.config["API_TOKEN_HOURS"])
-    return jsonify(token=value, token_type="Bearer", expires_at=expires.isoformat(),
+    return jsonify(token=value, token_type="Bearer", expires_at=_iso(expires),
                    user={"id": user.id, "email": user.email, "role": user.role.value})
 
 
@@ -86,10 +121,18 @@ def questionnaire(key: str):
 
 @bp.post("/score")
 def score():
+    payload = _json_body()
     try:
-        return jsonify(score_payload(_json_body(), catalog.library()))
+        return jsonify(score_payload(payload, catalog.library()))
     except ScoreInputError as exc:
         return error(400, str(exc), exc.key)
+
+
+def _iso(moment: datetime | None) -> str | None:
+    """RFC 3339 with an offset; SQLite hands back the stored UTC time without one."""
+    if moment is None:
+        return None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).isoformat()
 
 
 def _summary(d: Diagnosis) -> dict:
@@ -100,7 +143,7 @@ def _summary(d: Diagnosis) -> dict:
         "id": d.id, "number": d.number, "status": d.status, "questionnaire": d.questionnaire_key,
         "enterprise": {"id": d.enterprise.id, "name": d.enterprise.name, "credit_code": d.enterprise.credit_code,
                        "area": d.enterprise.area.name, "industry_code": d.enterprise.industry_code},
-        "created_at": d.created_at.isoformat(), "submitted_at": d.submitted_at.isoformat() if d.submitted_at else None,
+        "created_at": _iso(d.created_at), "submitted_at": _iso(d.submitted_at),
         "sme_total": sme["total"] if sme else None, "sme_grade": sme["grade"] if sme else None,
         "cmmm_level": cmmm["level"] if cmmm else None, "cmmm_score": cmmm["score"] if cmmm else None,
         "url": url_for(".diagnosis", diagnosis_id=d.id),
@@ -136,9 +179,9 @@ def report(diagnosis_id: int):
     pdf, pending = report_or_pending(d)
     if pdf is not None:
         return pdf_response(d, pdf)
-    return jsonify(status=str(pending), retry_after=2), 202, {"Retry-After": "2"}
+    return jsonify(status=str(getattr(pending, "value", pending)), retry_after=2), 202, {"Retry-After": "2"}
 
 
 @bp.get("/openapi.json")
 def openapi():
-    return jsonify(openapi_document())
+    return jsonify(openapi_document(catalog.library()))

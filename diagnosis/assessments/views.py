@@ -8,6 +8,7 @@ from sqlalchemy import select
 from .. import access, catalog
 from ..accounts.models import Role, User
 from ..extensions import db
+from ..ids import database_id
 from ..roles import role_required
 from ..scoring import ScoreInputError
 from . import services, signals
@@ -174,7 +175,8 @@ def share(diagnosis_id: int):
     diagnosis = access.viewable_or_404(current_user, diagnosis_id)
     if not access.can_share(current_user, diagnosis):
         abort(404)
-    provider = db.session.get(User, request.form.get("provider_id", type=int) or 0)
+    provider_id = request.form.get("provider_id", type=database_id)
+    provider = db.session.get(User, provider_id) if provider_id else None
     try:
         if provider is None:
             raise services.DiagnosisError("请选择服务商")
