@@ -6,19 +6,21 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import catalog
+from . import catalog, secret_key
 from .config import PROJECT_ROOT, defaults, from_environment, normalize_database_url
 from .extensions import csrf, db, login_manager, migrate
 
 
-def create_app(config: dict | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True,
+def create_app(config: dict | None = None, instance_path: str | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True, instance_path=instance_path,
                 template_folder=str(PROJECT_ROOT / "templates"), static_folder=str(PROJECT_ROOT / "static"))
     app.config.from_mapping(defaults(app.instance_path))
     app.config.from_pyfile("config.py", silent=True)
     app.config.update(from_environment())
+    app.config.from_prefixed_env("DIAGNOSIS")
     if config:
         app.config.update(config)
+    secret_key.configure(app)
     app.config["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 

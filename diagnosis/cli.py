@@ -1,7 +1,8 @@
 """The ``diagnosis`` command (a Flask CLI group).
 
-Commands that only read data files (questionnaire, score, report, fonts) run without a database and
-without the web app; the others (create-user, seed, rescore, worker, db) run in an app context.
+Commands that only read data files (questionnaire, score, report, fonts) and ``secret-key`` run
+without a database and without the web app (``with_appcontext=False``: creating the app needs the
+secret key); the others (create-user, seed, rescore, worker, db) run in an app context.
 """
 from __future__ import annotations
 
@@ -19,7 +20,11 @@ from .scoring import ScoreInputError, score_payload
 
 def _create_app():
     from . import create_app
-    return create_app()
+    from .secret_key import InsecureSecretKey
+    try:
+        return create_app()
+    except InsecureSecretKey as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 @click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False, load_dotenv=False)
@@ -34,12 +39,22 @@ def _library(folder: str | None):
         raise click.ClickException(str(exc)) from exc
 
 
+@main.command("secret-key", with_appcontext=False)
+@click.option("--instance", "instance_path", type=click.Path(file_okay=False),
+              help="instance folder (default: the one the app uses)")
+def secret_key_command(instance_path):
+    """Create the random per-instance session key (instance/secret_key, mode 0600) if missing."""
+    from .secret_key import create_secret, default_instance_path
+    path, created = create_secret(instance_path or default_instance_path())
+    click.echo(f"created {path} (mode 0600)" if created else f"{path} exists (kept: replacing it would end every session)")
+
+
 @main.group()
 def questionnaire():
     """List, export and check the data files in questionnaires/."""
 
 
-@questionnaire.command("list")
+@questionnaire.command("list", with_appcontext=False)
 @click.option("--dir", "folder", type=click.Path(file_okay=False), help="questionnaire folder")
 def questionnaire_list(folder):
     lib = _library(folder)
@@ -47,7 +62,7 @@ def questionnaire_list(folder):
         click.echo(f"{doc.key:<20} {doc.kind:<11} {doc.version}  {doc.title}")
 
 
-@questionnaire.command("export")
+@questionnaire.command("export", with_appcontext=False)
 @click.argument("key")
 @click.option("--dir", "folder", type=click.Path(file_okay=False))
 def questionnaire_export(key, folder):
@@ -58,7 +73,7 @@ def questionnaire_export(key, folder):
     click.echo(json.dumps(export(lib[key], lib), ensure_ascii=False, indent=2))
 
 
-@questionnaire.command("check")
+@questionnaire.command("check", with_appcontext=False)
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
 @click.option("--dir", "folder", type=click.Path(file_okay=False))
 def questionnaire_check(files, folder):
@@ -89,7 +104,7 @@ def _score_or_exit(payload, lib):
         sys.exit(2)
 
 
-@main.command("score")
+@main.command("score", with_appcontext=False)
 @click.argument("file", type=click.File("r", encoding="utf-8"))
 @click.option("--dir", "folder", type=click.Path(file_okay=False))
 def score(file, folder):
@@ -98,7 +113,7 @@ def score(file, folder):
     click.echo(json.dumps(_score_or_exit(_read_payload(file), lib), ensure_ascii=False, indent=2))
 
 
-@main.command("report")
+@main.command("report", with_appcontext=False)
 @click.argument("file", type=click.File("r", encoding="utf-8"))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True))
 @click.option("--enterprise", "enterprise_name", default="（未填写企业名称）", help="name printed on the report")
@@ -121,7 +136,7 @@ def fonts():
     """The report font (Noto Sans CJK SC cut down to the characters reports print)."""
 
 
-@fonts.command("build")
+@fonts.command("build", with_appcontext=False)
 @click.option("--force", is_flag=True, help="rebuild even if the font exists")
 def fonts_build(force):
     """Build reports/assets/fonts/ZhizaoSans-Regular.otf from the installed Noto Sans CJK SC."""

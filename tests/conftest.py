@@ -65,9 +65,7 @@ def database_url(request, tmp_path):
 @pytest.fixture
 def app(database_url, tmp_path):
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "WTF_CSRF_ENABLED": False,
-                      "SECRET_KEY": "test-secret", "REDIS_URL": None})
-    app.instance_path = str(tmp_path / "instance")
-    os.makedirs(app.instance_path, exist_ok=True)
+                      "SECRET_KEY": "test-secret", "REDIS_URL": None}, instance_path=str(tmp_path / "instance"))
     with app.app_context():
         _reset(database_url)
         db.create_all()
