@@ -5,15 +5,10 @@ from wtforms.fields.choices import SelectChoice
 
 from ..reference.services import area_choices, industry_choices
 from .forms import LoginForm, RegisterForm
+from .next_url import safe_next
 from .services import AccountError, Registration, authenticate, register_enterprise
 
 bp = Blueprint("auth", __name__)
-
-
-def _safe_next(target: str | None) -> str | None:
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return None
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -27,7 +22,7 @@ def login():
             form.password.errors.append("邮箱或密码不正确")
         else:
             login_user(user)
-            return redirect(_safe_next(request.args.get("next")) or url_for("home.index"))
+            return redirect(safe_next(request.args.get("next")) or url_for("home.index"))
     return render_template("auth/login.html", form=form)
 
 
