@@ -52,6 +52,9 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     from .templating import init_app as init_templating
     init_templating(app)
 
+    from . import errors
+    errors.init_app(app)
+
     from .cli import register
     register(app)
 
