@@ -52,8 +52,9 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     from .templating import init_app as init_templating
     init_templating(app)
 
-    from . import errors
+    from . import errors, security_headers
     errors.init_app(app)
+    security_headers.init_app(app)
 
     from .cli import register
     register(app)
