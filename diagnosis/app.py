@@ -31,11 +31,8 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     catalog.init_app(app)
 
     from . import models  # noqa: F401  (every table registered before migrations run)
-    from .accounts.models import User
-
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        return db.session.get(User, int(user_id))
+    from .accounts import sessions
+    sessions.init_app(app)
 
     from .accounts.views import bp as auth_bp
     from .api.views import bp as api_bp

@@ -6,6 +6,7 @@ import os
 from dataclasses import replace
 
 import pytest
+from flask import g
 from sqlalchemy import text
 
 from diagnosis import create_app
@@ -66,6 +67,13 @@ def database_url(request, tmp_path):
 def app(database_url, tmp_path):
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "WTF_CSRF_ENABLED": False,
                       "SECRET_KEY": "test-secret", "REDIS_URL": None}, instance_path=str(tmp_path / "instance"))
+
+    @app.before_request
+    def load_the_user_of_this_request():
+        # Requests made while this fixture's app context is pushed share its ``g``, where
+        # Flask-Login caches the signed-in user: each request must load its own, as in production.
+        g.pop("_login_user", None)
+
     with app.app_context():
         _reset(database_url)
         db.create_all()

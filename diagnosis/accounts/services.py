@@ -1,4 +1,4 @@
-"""Writes for accounts: registration, user creation, API tokens."""
+"""Writes for accounts: registration, user creation, sessions and API tokens."""
 from __future__ import annotations
 
 import hashlib
@@ -6,12 +6,12 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from ..extensions import db
 from ..reference.models import Area, Industry
 from .credit_code import credit_code_problem, normalize
-from .models import ApiToken, Enterprise, Role, User, utcnow
+from .models import ApiToken, Enterprise, Role, User, new_session_token, utcnow
 
 
 class AccountError(ValueError):
@@ -91,10 +91,12 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_token(user: User, hours: int) -> tuple[str, datetime]:
-    """A new bearer token; only its hash is stored."""
+def issue_token(user: User, hours: float) -> tuple[str, datetime]:
+    """A new bearer token valid for ``hours``; only its hash is stored. Drops the user's expired ones."""
     token = secrets.token_urlsafe(32)
-    expires = utcnow() + timedelta(hours=hours)
+    now = utcnow()
+    expires = now + timedelta(hours=hours)
+    db.session.execute(delete(ApiToken).where(ApiToken.user_id == user.id, ApiToken.expires_at < now))
     db.session.add(ApiToken(user=user, token_hash=_digest(token), expires_at=expires))
     db.session.commit()
     return token, expires
@@ -108,3 +110,18 @@ def user_for_token(token: str) -> User | None:
     if expires < utcnow() or not row.user.active:
         return None
     return row.user
+
+
+def revoke_token(token: str) -> bool:
+    """Ends one bearer token (the API's logout). True if it existed."""
+    result = db.session.execute(delete(ApiToken).where(ApiToken.token_hash == _digest(token)))
+    db.session.commit()
+    return bool(result.rowcount)
+
+
+def end_all_sessions(user: User) -> None:
+    """Ends every login session and API token of ``user``: logout does this, and so must a password
+    change or a deactivation. Sessions hold ``user.get_id()``, which changes with the new token."""
+    user.session_token = new_session_token()
+    db.session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
+    db.session.commit()

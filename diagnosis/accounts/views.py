@@ -1,11 +1,12 @@
 """Login, logout and enterprise self-registration."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from ..reference.services import area_choices, industry_choices
 from .forms import LoginForm, RegisterForm
 from .next_url import safe_next
+from .sessions import sign_in, sign_out
 from .services import AccountError, Registration, authenticate, register_enterprise
 
 bp = Blueprint("auth", __name__)
@@ -21,7 +22,7 @@ def login():
         if user is None:
             form.password.errors.append("邮箱或密码不正确")
         else:
-            login_user(user)
+            sign_in(user)
             return redirect(safe_next(request.args.get("next")) or url_for("home.index"))
     return render_template("auth/login.html", form=form)
 
@@ -29,7 +30,7 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    logout_user()
+    sign_out(current_user._get_current_object())
     flash("已退出登录。", "info")
     return redirect(url_for("auth.login"))
 
@@ -49,7 +50,7 @@ def register():
         except AccountError as exc:
             getattr(form, exc.field).errors.append(exc.message)
         else:
-            login_user(user)
+            sign_in(user)
             flash("注册成功，欢迎使用智造诊断。", "success")
             return redirect(url_for("enterprise.home"))
     return render_template("auth/register.html", form=form)

@@ -46,7 +46,12 @@ def openapi_document() -> dict:
                 "responses": {"200": _json({"type": "object", "required": ["token", "expires_at"], "properties": {
                     "token": {"type": "string"}, "token_type": {"type": "string"},
                     "expires_at": {"type": "string", "format": "date-time"}, "user": {"type": "object"}}}),
-                    "400": _err("missing fields"), "401": _err("wrong email or password")}}},
+                    "400": _err("missing fields"), "401": _err("wrong email or password"),
+                    "429": _err("too many failed attempts from this address; see Retry-After")}},
+                "delete": {"summary": "Revoke the bearer token presented (logout); logging out of the "
+                                      "web session revokes all of the user's tokens",
+                           "security": bearer,
+                           "responses": {"204": {"description": "revoked"}, "401": _err("no valid token")}}},
             "/questionnaires": {"get": {"summary": "List questionnaires", "responses": {"200": _json({"type": "object"})}}},
             "/questionnaires/{key}": {"get": {
                 "summary": "Structure of one questionnaire: stages, questions with id, type, options",

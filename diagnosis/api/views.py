@@ -6,7 +6,7 @@ from functools import wraps
 from flask import Blueprint, current_app, g, jsonify, request, url_for
 
 from .. import access, catalog
-from ..accounts.services import authenticate, issue_token, user_for_token
+from ..accounts.services import authenticate, issue_token, revoke_token, user_for_token
 from ..assessments.models import Diagnosis
 from ..extensions import db
 from ..instruments.export import export
@@ -30,7 +30,7 @@ def token_required(view):
         if user is None:
             return error(401, "需要有效的访问令牌（Authorization: Bearer <token>）",
                          **{"WWW-Authenticate": 'Bearer realm="api"'})
-        g.api_user = user
+        g.api_user, g.api_token = user, token.strip()
         return view(*args, **kwargs)
     return wrapped
 
@@ -66,6 +66,14 @@ def token():
     value, expires = issue_token(user, current_app.config["API_TOKEN_HOURS"])
     return jsonify(token=value, token_type="Bearer", expires_at=expires.isoformat(),
                    user={"id": user.id, "email": user.email, "role": user.role.value})
+
+
+@bp.delete("/auth/token")
+@token_required
+def revoke():
+    """The API's logout: the token presented stops working at once."""
+    revoke_token(g.api_token)
+    return "", 204
 
 
 @bp.get("/questionnaires")
