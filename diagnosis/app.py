@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import catalog, secret_key
+from . import catalog, rate_limits, secret_key
 from .config import PROJECT_ROOT, defaults, from_environment, normalize_database_url
 from .extensions import csrf, db, login_manager, migrate
 
@@ -28,6 +28,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
+    rate_limits.init_app(app)
     catalog.init_app(app)
 
     from . import models  # noqa: F401  (every table registered before migrations run)

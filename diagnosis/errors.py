@@ -83,7 +83,7 @@ def _too_many_requests(exc: HTTPException, headers: dict):
 
     seconds = retry_after_seconds()
     headers["Retry-After"] = str(seconds)
-    wait = f"{math.ceil(seconds / 60)} 分钟" if seconds >= 60 else f"{seconds} 秒"
+    wait = f"{math.ceil((seconds - 2) / 60)} 分钟" if seconds >= 60 else f"{seconds} 秒"
     reason = getattr(exc, "description", None)
     reason = reason if reason and not str(reason).isascii() else MESSAGES[429][1]
     return error_response(429, message=f"{reason}请在 {wait}后再试。", headers=headers)

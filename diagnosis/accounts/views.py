@@ -3,6 +3,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
+from ..rate_limits import login_limits, register_limits
 from ..reference.services import area_choices, industry_choices
 from .forms import LoginForm, RegisterForm
 from .next_url import safe_next
@@ -13,6 +14,7 @@ bp = Blueprint("auth", __name__)
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@login_limits
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
@@ -36,7 +38,10 @@ def logout():
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@register_limits
 def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
     form = RegisterForm()
     form.area_id.choices = [SelectChoice(v, label) for v, label in [("", "请选择")] + area_choices()]
     form.industry_code.choices = [SelectChoice(v, label) for v, label in [("", "请选择")] + industry_choices()]

@@ -10,6 +10,7 @@ from ..accounts.services import authenticate, issue_token, revoke_token, user_fo
 from ..assessments.models import Diagnosis
 from ..extensions import db
 from ..instruments.export import export
+from ..rate_limits import login_limits
 from ..scoring import ScoreInputError, score_payload
 from .openapi import openapi_document
 
@@ -53,6 +54,7 @@ def not_allowed(_exc):
 
 
 @bp.post("/auth/token")
+@login_limits
 def token():
     try:
         data = _json_body()
