@@ -28,7 +28,6 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
-    rate_limits.init_app(app)
     catalog.init_app(app)
 
     from . import models  # noqa: F401  (every table registered before migrations run)
@@ -46,6 +45,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     for bp in (home_bp, auth_bp, enterprise_bp, provider_bp, bureau_bp, reports_bp, api_bp):
         app.register_blueprint(bp)
     csrf.exempt(api_bp)
+    rate_limits.init_app(app)
 
     from .templating import init_app as init_templating
     init_templating(app)

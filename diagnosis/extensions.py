@@ -1,6 +1,4 @@
 """Flask extensions, created unbound and bound to the app with ``init_app``."""
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -28,5 +26,3 @@ login_manager = LoginManager()
 login_manager.login_view = "auth.login"
 login_manager.login_message = "请先登录。"
 login_manager.login_message_category = "warning"
-# Storage, strategy and the limits themselves come from the config (see diagnosis.rate_limits).
-limiter = Limiter(key_func=get_remote_address)

@@ -9,6 +9,9 @@ failing the request. The limits are config keys (see ``config.defaults``):
   one address is not slowed down; a password guesser is.
 - ``RATELIMIT_LOGIN_IP``: failed logins per client address over all accounts (password spraying).
 - ``RATELIMIT_REGISTER``: registration attempts per client address (account enumeration, spam).
+
+Each application gets its own ``Limiter`` (Flask-Limiter keeps its storage and key prefix per
+instance), and the limits are applied here to the views named in ``LIMITED``.
 """
 from __future__ import annotations
 
@@ -17,9 +20,8 @@ import math
 import time
 
 from flask import current_app, request
+from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
-
-from .extensions import limiter
 
 LOGIN_SCOPE = "login"
 LOGIN_MESSAGE = "登录失败次数过多，为保护账号安全已暂停登录。"
@@ -55,7 +57,7 @@ def _configured(key: str):
     return lambda: current_app.config[key]
 
 
-def login_limits(view):
+def login_limits(limiter: Limiter, view):
     """Failed-login limits shared by the web login and the API token endpoint."""
     view = limiter.shared_limit(_configured("RATELIMIT_LOGIN"), scope=LOGIN_SCOPE + "-account",
                                 key_func=address_and_account, methods=["POST"], deduct_when=_login_failed,
@@ -65,15 +67,20 @@ def login_limits(view):
                                 error_message=LOGIN_MESSAGE)(view)
 
 
-def register_limits(view):
+def register_limits(limiter: Limiter, view):
     return limiter.limit(_configured("RATELIMIT_REGISTER"), key_func=get_remote_address, methods=["POST"],
                          error_message=REGISTER_MESSAGE)(view)
+
+
+# endpoint -> the limits on it
+LIMITED = {"auth.login": login_limits, "api.token": login_limits, "auth.register": register_limits}
+EXTENSION = "zhizao_limiter"
 
 
 def retry_after_seconds() -> int:
     """Seconds until the limit this request broke lets it through again."""
     try:
-        limit = limiter.current_limit
+        limit = current_app.extensions[EXTENSION].current_limit
         reset_at = limit.reset_at if limit is not None else None
     except Exception:               # no limiter context, or the storage is unreachable
         reset_at = None
@@ -83,6 +90,11 @@ def retry_after_seconds() -> int:
 
 
 def init_app(app) -> None:
+    """After the blueprints are registered: a limiter for this app, and the limits on its views."""
     # Without Redis each process counts for itself (gunicorn's two workers: up to twice the limit).
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
+    limiter = Limiter(key_func=get_remote_address)
     limiter.init_app(app)
+    app.extensions[EXTENSION] = limiter
+    for endpoint, limits in LIMITED.items():
+        app.view_functions[endpoint] = limits(limiter, app.view_functions[endpoint])

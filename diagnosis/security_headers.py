@@ -30,9 +30,6 @@ CSP = {
 PERMISSIONS = {"camera": "()", "microphone": "()", "geolocation": "()", "payment": "()", "usb": "()",
                "interest-cohort": "()"}
 
-talisman = Talisman()
-
-
 def _extra_headers(response):
     response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     if request.endpoint != "static" and "Cache-Control" not in response.headers and (
@@ -42,7 +39,7 @@ def _extra_headers(response):
 
 
 def init_app(app) -> None:
-    talisman.init_app(
+    app.extensions["talisman"] = Talisman(
         app,
         force_https=False,                  # TLS is the proxy's business; HSTS is sent over HTTPS
         frame_options="DENY",

@@ -3,7 +3,6 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
-from ..rate_limits import login_limits, register_limits
 from ..reference.services import area_choices, industry_choices
 from .forms import LoginForm, RegisterForm
 from .next_url import safe_next
@@ -14,8 +13,7 @@ bp = Blueprint("auth", __name__)
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@login_limits
-def login():
+def login():  # rate-limited: diagnosis.rate_limits
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     form = LoginForm()
@@ -38,8 +36,7 @@ def logout():
 
 
 @bp.route("/register", methods=["GET", "POST"])
-@register_limits
-def register():
+def register():  # rate-limited: diagnosis.rate_limits
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     form = RegisterForm()

