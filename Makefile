@@ -14,7 +14,7 @@ SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-no
 REPORT_FONT := reports/assets/fonts/ZhizaoSans-Regular.otf
 FONT_TEXTS := $(wildcard questionnaires/*.yaml reports/*.html reports/partials/*.html reports/*.css diagnosis/reports/content/*.py diagnosis/reports/content/chapters/*.py) diagnosis/reports/engine/fonts.py
 
-.PHONY: run test setup system-deps venv fonts database worker bench check clean
+.PHONY: run test setup system-deps venv fonts secret database worker bench check clean
 
 run: setup
 	@echo "Serving on http://127.0.0.1:$(PORT) (demo passwords: instance/demo-accounts.txt)"
@@ -23,7 +23,7 @@ run: setup
 test: setup
 	$(BIN)/pytest
 
-setup: system-deps venv fonts database
+setup: system-deps venv fonts secret database
 
 system-deps:
 	@missing=""; for p in $(SYSTEM_PACKAGES); do \
@@ -52,7 +52,11 @@ fonts: $(REPORT_FONT)
 $(REPORT_FONT): $(FONT_TEXTS) | venv
 	$(BIN)/diagnosis fonts build --force
 
-database: venv
+# The random per-instance session key (instance/secret_key, mode 0600); never overwritten.
+secret: venv
+	$(BIN)/diagnosis secret-key
+
+database: venv secret
 	$(BIN)/diagnosis db upgrade
 	$(BIN)/diagnosis seed
 

@@ -111,7 +111,7 @@ def bench_rescore(lib, count: int) -> None:
                          above_scale=True, contact_name="测", contact_phone="13800000000")
         db.session.add(ent)
         db.session.commit()
-        user = create_user("bench@example.com", "bench-password", Role.ENTERPRISE, enterprise=ent)
+        user = create_user("bench@example.com", "scoring-run-2026", Role.ENTERPRISE, enterprise=ent)
         pins = [catalog.pin(catalog.library()[k]) for k in ("zhizao-2024", "profile", "sme-digital-2024", "cmmm")]
         db.session.commit()
         pin_ids = [p.id for p in pins]

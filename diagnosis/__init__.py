@@ -5,7 +5,7 @@ stay importable without Flask (the CLI, benchmarks and tests use them directly).
 """
 
 
-def create_app(config=None):
+def create_app(config=None, instance_path=None):
     from .app import create_app as _create_app
 
-    return _create_app(config)
+    return _create_app(config, instance_path)

@@ -6,19 +6,21 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import catalog
+from . import catalog, rate_limits, secret_key
 from .config import PROJECT_ROOT, defaults, from_environment, normalize_database_url
 from .extensions import csrf, db, login_manager, migrate
 
 
-def create_app(config: dict | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True,
+def create_app(config: dict | None = None, instance_path: str | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True, instance_path=instance_path,
                 template_folder=str(PROJECT_ROOT / "templates"), static_folder=str(PROJECT_ROOT / "static"))
     app.config.from_mapping(defaults(app.instance_path))
     app.config.from_pyfile("config.py", silent=True)
     app.config.update(from_environment())
+    app.config.from_prefixed_env("DIAGNOSIS")
     if config:
         app.config.update(config)
+    secret_key.configure(app)
     app.config["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
@@ -29,11 +31,8 @@ def create_app(config: dict | None = None) -> Flask:
     catalog.init_app(app)
 
     from . import models  # noqa: F401  (every table registered before migrations run)
-    from .accounts.models import User
-
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        return db.session.get(User, int(user_id))
+    from .accounts import sessions
+    sessions.init_app(app)
 
     from . import ids, text_input
     ids.init_app(app)  # before any route: every <int:...> is a bounded database id
@@ -50,9 +49,14 @@ def create_app(config: dict | None = None) -> Flask:
     for bp in (home_bp, auth_bp, enterprise_bp, provider_bp, bureau_bp, reports_bp, api_bp):
         app.register_blueprint(bp)
     csrf.exempt(api_bp)
+    rate_limits.init_app(app)
 
     from .templating import init_app as init_templating
     init_templating(app)
+
+    from . import errors, security_headers
+    errors.init_app(app)
+    security_headers.init_app(app)
 
     from .cli import register
     register(app)

@@ -1,9 +1,10 @@
 """The ``diagnosis`` command (a Flask CLI group).
 
-Commands that only read data files (questionnaire, score, report, fonts, doctor) run without a
-database and without the web app (``with_appcontext=False``; Flask's groups would otherwise create
-the app for every command), and import only what they use: ``score`` never imports WeasyPrint. The
-others (create-user, seed, rescore, worker, db) run in an app context.
+Commands that only read data files (questionnaire, score, report, fonts, doctor) and ``secret-key``
+run without a database and without the web app (``with_appcontext=False``: Flask's groups would
+otherwise create the app for every command, and creating the app needs the secret key), and import
+only what they use: ``score`` never imports WeasyPrint. The others (create-user, seed, rescore,
+worker, db) run in an app context.
 """
 from __future__ import annotations
 
@@ -19,7 +20,11 @@ from flask.cli import FlaskGroup, with_appcontext
 
 def _create_app():
     from . import create_app
-    return create_app()
+    from .secret_key import InsecureSecretKey
+    try:
+        return create_app()
+    except InsecureSecretKey as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 @click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False, load_dotenv=False)
@@ -35,12 +40,22 @@ def _library(folder: str | None):
         raise click.ClickException(str(exc)) from exc
 
 
+@main.command("secret-key", with_appcontext=False)
+@click.option("--instance", "instance_path", type=click.Path(file_okay=False),
+              help="instance folder (default: the one the app uses)")
+def secret_key_command(instance_path):
+    """Create the random per-instance session key (instance/secret_key, mode 0600) if missing."""
+    from .secret_key import create_secret, default_instance_path
+    path, created = create_secret(instance_path or default_instance_path())
+    click.echo(f"created {path} (mode 0600)" if created else f"{path} exists (kept: replacing it would end every session)")
+
+
 @main.group(cls=click.Group)
 def questionnaire():
     """List, export and check the data files in questionnaires/."""
 
 
-@questionnaire.command("list")
+@questionnaire.command("list", with_appcontext=False)
 @click.option("--dir", "folder", type=click.Path(file_okay=False), help="questionnaire folder")
 def questionnaire_list(folder):
     lib = _library(folder)
@@ -48,7 +63,7 @@ def questionnaire_list(folder):
         click.echo(f"{doc.key:<20} {doc.kind:<11} {doc.version}  {doc.title}")
 
 
-@questionnaire.command("export")
+@questionnaire.command("export", with_appcontext=False)
 @click.argument("key")
 @click.option("--dir", "folder", type=click.Path(file_okay=False))
 def questionnaire_export(key, folder):
@@ -59,7 +74,7 @@ def questionnaire_export(key, folder):
     click.echo(json.dumps(export(lib[key], lib), ensure_ascii=False, indent=2))
 
 
-@questionnaire.command("check")
+@questionnaire.command("check", with_appcontext=False)
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
 @click.option("--dir", "folder", type=click.Path(file_okay=False))
 def questionnaire_check(files, folder):
@@ -149,7 +164,7 @@ def fonts():
     """The report font (Noto Sans CJK SC cut down to the characters reports print)."""
 
 
-@fonts.command("build")
+@fonts.command("build", with_appcontext=False)
 @click.option("--force", is_flag=True, help="rebuild even if the font exists")
 def fonts_build(force):
     """Build reports/assets/fonts/ZhizaoSans-Regular.otf from the installed Noto Sans CJK SC."""

@@ -1,4 +1,8 @@
-"""Role-gated views: ``role_required`` wraps ``login_required`` with a role check (403 otherwise)."""
+"""Role-gated views: ``role_required`` wraps ``login_required`` with a role check.
+
+Another role gets the same 404 as a page that does not exist: an area is not revealed to those who
+may not use it. Anonymous users are sent to the login page first.
+"""
 from functools import wraps
 
 from flask import abort
@@ -11,7 +15,7 @@ def role_required(*roles):
         @login_required
         def wrapped(*args, **kwargs):
             if current_user.role not in roles:
-                abort(403)
+                abort(404)
             return view(*args, **kwargs)
         return wrapped
     return decorator

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 
 import pytest
+from flask import g
 from sqlalchemy import text
 
 from diagnosis import create_app
@@ -67,9 +68,14 @@ def database_url(request, tmp_path):
 def running_app(database_url, folder):
     """The test application on an empty database with the reference data, inside its app context."""
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "WTF_CSRF_ENABLED": False,
-                      "SECRET_KEY": "test-secret", "REDIS_URL": None})
-    app.instance_path = str(folder / "instance")
-    os.makedirs(app.instance_path, exist_ok=True)
+                      "SECRET_KEY": "test-secret", "REDIS_URL": None}, instance_path=str(folder / "instance"))
+
+    @app.before_request
+    def load_the_user_of_this_request():
+        # Requests made while this fixture's app context is pushed share its ``g``, where
+        # Flask-Login caches the signed-in user: each request must load its own, as in production.
+        g.pop("_login_user", None)
+
     with app.app_context():
         _reset(database_url)
         db.create_all()

@@ -80,4 +80,4 @@ def test_roles_are_sent_to_their_own_area(client, provider_user, bureau_user):
 
 def test_a_provider_cannot_open_the_enterprise_area(client, provider_user):
     login(client, provider_user)
-    assert client.get("/enterprise").status_code == 403
+    assert client.get("/enterprise").status_code == 404

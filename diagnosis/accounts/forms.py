@@ -3,6 +3,7 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Regexp, ValidationError
 
 from .credit_code import credit_code_problem
+from .passwords import password_problem
 from .models import User
 
 EMAIL_MAX = User.__table__.c.email.type.length
@@ -20,6 +21,12 @@ def _credit_code(form, field):
         raise ValidationError(problem)
 
 
+def _strong_password(form, field):
+    problem = password_problem(field.data or "", form.email.data or "")
+    if problem:
+        raise ValidationError(problem)
+
+
 class RegisterForm(FlaskForm):
     enterprise_name = StringField("企业名称", validators=[DataRequired("请填写企业名称"), Length(max=200, message="企业名称过长")])
     credit_code = StringField("统一社会信用代码", validators=[DataRequired("请填写统一社会信用代码"), _credit_code])
@@ -31,5 +38,5 @@ class RegisterForm(FlaskForm):
         DataRequired("请填写联系电话"),
         Regexp(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$", message="请填写 11 位手机号或带区号的固定电话")])
     email = EmailField("登录邮箱", validators=[DataRequired("请填写邮箱"), _email_length, Email("邮箱格式不正确")])
-    password = PasswordField("密码", validators=[DataRequired("请设置密码"), Length(min=8, message="密码至少 8 位")])
+    password = PasswordField("密码", validators=[DataRequired("请设置密码"), _strong_password])
     password2 = PasswordField("确认密码", validators=[DataRequired("请再次输入密码"), EqualTo("password", "两次输入的密码不一致")])

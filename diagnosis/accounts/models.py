@@ -1,19 +1,24 @@
 from __future__ import annotations
 
 import enum
+import secrets
 from datetime import datetime, timezone
 
 from flask_login import UserMixin
 from sqlalchemy import Boolean, DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
 from ..reference.models import Area, Industry
+from .passwords import hash_password, verify_password
 
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def new_session_token() -> str:
+    return secrets.token_hex(16)
 
 
 class Role(str, enum.Enum):
@@ -57,16 +62,22 @@ class User(UserMixin, db.Model):
     area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"))
     organization: Mapped[str] = mapped_column(String(200), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Part of the id a login session stores (``get_id``): replacing it ends every session of the
+    # user at once (logout, password change), and a session cannot be forged from the user id alone.
+    session_token: Mapped[str] = mapped_column(String(32), default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     enterprise: Mapped[Enterprise | None] = relationship()
     area: Mapped[Area | None] = relationship()
 
+    def get_id(self) -> str:  # Flask-Login: what the session cookie holds
+        return f"{self.id}:{self.session_token}"
+
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = hash_password(password)
 
     def check_password(self, password: str) -> bool:
-        return check_password_hash(self.password_hash, password)
+        return verify_password(self.password_hash, password)
 
     @property
     def is_active(self) -> bool:  # Flask-Login

@@ -1,23 +1,19 @@
 """Login, logout and enterprise self-registration."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from ..reference.services import area_choices, industry_choices
 from .forms import LoginForm, RegisterForm
+from .next_url import safe_next
+from .sessions import sign_in, sign_out
 from .services import AccountError, Registration, authenticate, register_enterprise
 
 bp = Blueprint("auth", __name__)
 
 
-def _safe_next(target: str | None) -> str | None:
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return None
-
-
 @bp.route("/login", methods=["GET", "POST"])
-def login():
+def login():  # rate-limited: diagnosis.rate_limits
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     form = LoginForm()
@@ -26,21 +22,23 @@ def login():
         if user is None:
             form.password.errors.append("邮箱或密码不正确")
         else:
-            login_user(user)
-            return redirect(_safe_next(request.args.get("next")) or url_for("home.index"))
+            sign_in(user)
+            return redirect(safe_next(request.args.get("next")) or url_for("home.index"))
     return render_template("auth/login.html", form=form)
 
 
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    logout_user()
+    sign_out(current_user._get_current_object())
     flash("已退出登录。", "info")
     return redirect(url_for("auth.login"))
 
 
 @bp.route("/register", methods=["GET", "POST"])
-def register():
+def register():  # rate-limited: diagnosis.rate_limits
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
     form = RegisterForm()
     form.area_id.choices = [SelectChoice(v, label) for v, label in [("", "请选择")] + area_choices()]
     form.industry_code.choices = [SelectChoice(v, label) for v, label in [("", "请选择")] + industry_choices()]
@@ -54,7 +52,7 @@ def register():
         except AccountError as exc:
             getattr(form, exc.field).errors.append(exc.message)
         else:
-            login_user(user)
+            sign_in(user)
             flash("注册成功，欢迎使用智造诊断。", "success")
             return redirect(url_for("enterprise.home"))
     return render_template("auth/register.html", form=form)

@@ -271,7 +271,12 @@ def openapi_document(library: Library) -> dict:
                 "requestBody": {"required": True, "content": {"application/json": {"schema": ref("TokenRequest")}}},
                 "responses": {"200": _json(ref("Token")), "400": _err("缺少 email 或 password，或类型不对；key 指明字段"),
                               "401": _err("邮箱或密码不正确"), "413": too_large, "415": not_json,
-                              "429": too_many, "503": unavailable}}},
+                              "429": too_many, "503": unavailable}},
+                "delete": {"summary": "Revoke the bearer token presented (logout); logging out of the "
+                                      "web session revokes all of the user's tokens",
+                           "security": bearer,
+                           "responses": {"204": {"description": "revoked"}, "400": bad_query,
+                                         "401": unauthorized, "503": unavailable}}},
             "/questionnaires": {"get": {
                 "summary": "List questionnaires",
                 "responses": {"200": _json(ref("QuestionnaireList")), "400": bad_query}}},

@@ -8,7 +8,7 @@ from flask import Blueprint, abort, current_app, g, jsonify, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from .. import access, catalog, json_input
-from ..accounts.services import authenticate, issue_token, user_for_token
+from ..accounts.services import authenticate, issue_token, revoke_token, user_for_token
 from ..assessments.models import Diagnosis
 from ..extensions import db
 from ..instruments.export import export
@@ -33,7 +33,7 @@ def token_required(view):
         if user is None:
             return error(401, "需要有效的访问令牌（Authorization: Bearer <token>）",
                          **{"WWW-Authenticate": 'Bearer realm="api"'})
-        g.api_user = user
+        g.api_user, g.api_token = user, token.strip()
         return view(*args, **kwargs)
     return wrapped
 
@@ -87,7 +87,7 @@ def _text_field(data: dict, name: str, max_length: int | None = None) -> str:
 
 
 @bp.post("/auth/token")
-def token():
+def token():  # rate-limited with the login page: diagnosis.rate_limits
     data = _json_body()
     if not isinstance(data, dict):
         raise BodyError(400, "(body)", "应为 JSON 对象，含 email 和 password")
@@ -101,6 +101,14 @@ def token():
     value, expires = issue_token(user, current_app.config["API_TOKEN_HOURS"])
     return jsonify(token=value, token_type="Bearer", expires_at=_iso(expires),
                    user={"id": user.id, "email": user.email, "role": user.role.value})
+
+
+@bp.delete("/auth/token")
+@token_required
+def revoke():
+    """The API's logout: the token presented stops working at once."""
+    revoke_token(g.api_token)
+    return "", 204
 
 
 @bp.get("/questionnaires")

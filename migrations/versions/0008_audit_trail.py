@@ -1,7 +1,7 @@
 """audit trail: one append-only table of who did what, readable by enterprise, area bureau and admin
 
 Revision ID: 0008
-Revises: 0002
+Revises: 0004
 
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0008'
-down_revision = '0002'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 
