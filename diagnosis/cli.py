@@ -55,7 +55,7 @@ def questionnaire():
     """List, export and check the data files in questionnaires/."""
 
 
-@questionnaire.command("list", with_appcontext=False)
+@questionnaire.command("list")
 @click.option("--dir", "folder", type=click.Path(file_okay=False), help="questionnaire folder")
 def questionnaire_list(folder):
     lib = _library(folder)
@@ -63,7 +63,7 @@ def questionnaire_list(folder):
         click.echo(f"{doc.key:<20} {doc.kind:<11} {doc.version}  {doc.title}")
 
 
-@questionnaire.command("export", with_appcontext=False)
+@questionnaire.command("export")
 @click.argument("key")
 @click.option("--dir", "folder", type=click.Path(file_okay=False))
 def questionnaire_export(key, folder):
@@ -74,7 +74,7 @@ def questionnaire_export(key, folder):
     click.echo(json.dumps(export(lib[key], lib), ensure_ascii=False, indent=2))
 
 
-@questionnaire.command("check", with_appcontext=False)
+@questionnaire.command("check")
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
 @click.option("--dir", "folder", type=click.Path(file_okay=False))
 def questionnaire_check(files, folder):
@@ -164,7 +164,7 @@ def fonts():
     """The report font (Noto Sans CJK SC cut down to the characters reports print)."""
 
 
-@fonts.command("build", with_appcontext=False)
+@fonts.command("build")
 @click.option("--force", is_flag=True, help="rebuild even if the font exists")
 def fonts_build(force):
     """Build reports/assets/fonts/ZhizaoSans-Regular.otf from the installed Noto Sans CJK SC."""
