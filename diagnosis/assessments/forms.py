@@ -6,7 +6,10 @@ form and the CLI/API reject the same input with the same Chinese message.
 """
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, Callable
 
 from flask_wtf import FlaskForm
@@ -50,21 +53,41 @@ def _safe(key: str) -> str:
     return "f_" + key.replace(".", "_").replace("-", "_")
 
 
+_INTEGER_TEXT = re.compile(r"[+-]?\d+")
+
+
 def _parse_number(integer: bool):
     def parse(raw: Any) -> Any:
         text = (raw or "").strip().replace(",", "").replace("，", "").replace(" ", "")
         if not text:
             return UNANSWERED
+        if _INTEGER_TEXT.fullmatch(text):
+            return int(text)                 # exact at any size (a float keeps only 15-17 digits)
         try:
             value = float(text)
         except ValueError:
             raise ValueError("请输入数字") from None
+        if not math.isfinite(value):
+            raise ValueError("请输入数字")
         if integer:
             if not value.is_integer():
                 raise ValueError("请输入整数")
             return int(value)
-        return int(value) if value.is_integer() and "." not in text else value
+        return value
     return parse
+
+
+def format_number(value: int | float) -> str:
+    """A stored number as the form shows it: every digit it has, never in exponent notation, so
+    that saving the page unchanged stores exactly the same value (a float stays a float)."""
+    if not isinstance(value, float):
+        return str(value)
+    text = repr(value)                         # the shortest text that reads back as this float
+    if "e" in text:
+        text = format(Decimal(text), "f")
+        if "." not in text:
+            text += ".0"
+    return text
 
 
 def _parse_choice(raw: Any) -> Any:
@@ -97,12 +120,33 @@ def _format(spec: FieldSpec, value: Any) -> Any:
     if value is None and spec.kind != "cmmm":
         return None
     if spec.kind == "number":
-        return f"{value:g}" if isinstance(value, float) else str(value)
+        return format_number(value)
     if spec.kind == "scene":
         return str(value)
     if spec.kind == "cmmm":
         return "na" if value is None else f"{value:g}"
     return value
+
+
+def display_value(spec: FieldSpec, value: Any) -> str:
+    """A value in words, as the page would show it (for the conflict notes)."""
+    if value is UNANSWERED or value == []:
+        return "（空）"
+    if spec.kind == "number":
+        return format_number(value) + (f" {spec.unit}" if spec.unit else "")
+    labels = dict(spec.options)
+    if spec.kind == "multi":
+        return "；".join(labels.get(v, str(v)) for v in value)
+    return labels.get(_format(spec, value), str(value))
+
+
+def short_name(spec: FieldSpec) -> str:
+    """How a message names the field: the question number, or the profile field's label."""
+    if spec.kind == "cmmm":
+        return spec.extra["id"]
+    if spec.target == "answers" and spec.label.startswith(spec.key + " "):
+        return spec.key
+    return spec.label
 
 
 def _field_spec(f: dict, target: str, group: str, check, key: str | None = None) -> FieldSpec:
@@ -267,3 +311,24 @@ def attach_error(form: FlaskForm, specs: list[FieldSpec], exc: ScoreInputError) 
             form[spec.name].errors = list(form[spec.name].errors) + [exc.message]
             return True
     return False
+
+
+def _conflicting(specs: list[FieldSpec], conflicts) -> list[tuple[FieldSpec, Any]]:
+    by_key = {(spec.target, spec.key): spec for spec in specs}
+    return [(by_key[(c.target, c.key)], c) for c in conflicts if (c.target, c.key) in by_key]
+
+
+def conflict_message(specs: list[FieldSpec], conflicts) -> str:
+    """The page-level message for a stale page: what changed, that nothing was lost, what to do."""
+    names = "、".join(short_name(spec) for spec, _ in _conflicting(specs, conflicts))
+    return (f"您打开本页之后，以下内容已在另一个窗口或设备上修改并保存：{names}。为避免互相覆盖，本页这次没有保存，"
+            f"已保存的内容都还在。请核对标出的题目（旁边列出了已保存的值）：要保留本页的填写，请再次保存；"
+            f"要采用已保存的值，请改回后保存，或重新打开本页。")
+
+
+def attach_conflicts(form: FlaskForm, specs: list[FieldSpec], conflicts) -> None:
+    """Next to each conflicting field: the value stored elsewhere and the one this page posted."""
+    for spec, c in _conflicting(specs, conflicts):
+        fld = form[spec.name]
+        fld.errors = list(fld.errors) + [
+            f"已在别处保存为：{display_value(spec, c.stored)}；本页填写的是：{display_value(spec, c.posted)}。"]

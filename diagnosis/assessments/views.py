@@ -12,7 +12,7 @@ from ..reports.pages import result_page_context
 from ..roles import role_required
 from ..scoring import ScoreInputError
 from . import services
-from .forms import attach_error, build_form, collect, specs_for
+from .forms import attach_conflicts, attach_error, build_form, collect, conflict_message, specs_for
 from .models import Diagnosis
 from .stages import LEVEL_NAMES, cmmm_progress, stage_by_key, stages
 
@@ -87,31 +87,64 @@ def stage(diagnosis_id: int, stage_key: str):
     specs = specs_for(docs, current, diagnosis.profile, level)
     stored = {"profile": diagnosis.profile, "answers": diagnosis.answers}
     form = build_form(specs, stored, formdata=request.form if request.method == "POST" else None)
+    version, status = diagnosis.version, 200
     if request.method == "POST" and form.validate():
-        action = request.form.get("action", "next")
+        seen = _seen_version()
+        version = diagnosis.version if seen is None else seen   # a re-shown page keeps what it was rendered at
+        action, target = _action()
         values, ok = collect(form, specs, require=(action == "next"))
         if ok:
             try:
-                services.save_stage(diagnosis, values)
+                services.save_stage(diagnosis, values, seen_version=seen)
             except ScoreInputError as exc:
                 if not attach_error(form, specs, exc):
                     flash(exc.message, "danger")
+            except services.StageConflict as exc:
+                flash(conflict_message(specs, exc.conflicts), "danger")
+                attach_conflicts(form, specs, exc.conflicts)
+                version, status = exc.version, 409
             except services.DiagnosisError as exc:
                 flash(exc.message, "danger")
                 return redirect(url_for(".result", diagnosis_id=diagnosis.id))
             else:
-                return _after_save(diagnosis, docs, all_stages, position, level, action)
-        flash("本页有需要更正的地方（已在题目旁标出），本页内容尚未保存；之前保存的内容不受影响。", "danger")
+                return _after_save(diagnosis, docs, all_stages, position, level, action, target)
+        if status != 409:
+            flash("本页有需要更正的地方（已在题目旁标出），本页内容尚未保存；之前保存的内容不受影响。", "danger")
     elif request.method == "POST":
         flash("页面已过期，请重新提交。", "danger")
     return render_template(
         "enterprise/stage.html", diagnosis=diagnosis, stage=current, stages=all_stages, position=position,
         progress=services.progress(diagnosis, docs), form=form, specs=specs, level=level, cmmm=cmmm,
-        level_names=LEVEL_NAMES)
+        level_names=LEVEL_NAMES, version=version), status
 
 
-def _after_save(diagnosis, docs, all_stages, position, level, action):
+def _seen_version() -> int | None:
+    """The diagnosis version the posted page was rendered at (None from a client that sends none)."""
+    raw = request.form.get("version", "")
+    return int(raw) if raw.isascii() and raw.isdigit() else None
+
+
+def _action() -> tuple[str, str]:
+    """The button that posted the page: next, back, save, or goto:<stage>[:<level>] / goto:submit
+    from the step bar, which saves like "save" (no required-field checks) and then goes there."""
+    action, _, target = request.form.get("action", "next").partition(":")
+    return (action, target) if action in ("next", "back", "save", "goto") else ("next", "")
+
+
+def _goto(diagnosis, docs, target: str):
+    key, _, level = target.partition(":")
+    if key == "submit":
+        return redirect(url_for(".confirm", diagnosis_id=diagnosis.id))
+    if stage_by_key(docs, key) is None:
+        return redirect(url_for(".resume", diagnosis_id=diagnosis.id))
+    return redirect(url_for(".stage", diagnosis_id=diagnosis.id, stage_key=key,
+                            level=int(level) if level.isascii() and level.isdigit() else None))
+
+
+def _after_save(diagnosis, docs, all_stages, position, level, action, target):
     here = all_stages[position]
+    if action == "goto":
+        return _goto(diagnosis, docs, target)
     if action == "save":
         flash("已暂存。可以随时从首页继续填写。", "success")
         return redirect(request.full_path if request.query_string else request.path)
@@ -142,6 +175,9 @@ def confirm(diagnosis_id: int):
     if request.method == "POST":  # CSRF checked by CSRFProtect before the view runs
         try:
             services.submit(diagnosis)
+        except services.AlreadySubmitted:
+            flash("该诊断已经提交，结果如下。", "info")        # e.g. a second click, or another tab
+            return redirect(url_for(".result", diagnosis_id=diagnosis.id))
         except services.DiagnosisError as exc:
             flash(exc.message, "danger")
             if exc.stage:
