@@ -23,9 +23,10 @@ class _StageForm(HTMLParser):
         name, kind = a["name"], a.get("type", "text")
         if name not in self.names:
             self.names.append(name)
-        if kind == "checkbox":
+        if kind == "checkbox" or (kind == "hidden" and name.startswith("f_")):
+            # a checkbox group (its hidden empty value makes the browser post it even when none is ticked)
             self.values.setdefault(name, [])
-            if "checked" in a:
+            if "checked" in a or kind == "hidden":
                 self.values[name].append(a.get("value", "on"))
         elif kind == "radio":
             if "checked" in a:

@@ -3,6 +3,11 @@
 A page is a list of ``FieldSpec``: each knows where its value is stored (profile or answers), how to
 turn the posted text into a value, and checks it with the scoring engine's own validation, so the
 form and the CLI/API reject the same input with the same Chinese message.
+
+The specs of a page depend only on the document versions, the stage, the maturity level and the
+production type, so they are built once per process and shared (``specs_for``); what depends on
+the enterprise's own answers (the values shown, the suggested option, errors) lives in a
+``StagePage`` made per request. CSRF is checked for every POST by the app's ``CSRFProtect``.
 """
 from __future__ import annotations
 
@@ -12,24 +17,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Callable
 
-from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectMultipleField, StringField
-from wtforms.fields.choices import SelectChoice
-from wtforms.widgets import CheckboxInput, ListWidget
+from markupsafe import Markup
 
 from ..scoring import cmmm as cmmm_mod
 from ..scoring import sme as sme_mod
 from ..scoring.errors import ScoreInputError
 from ..scoring.profile import check_value
+from . import widgets
 from .stages import UNANSWERED, Docs, Stage, cmmm_profile, sme_questions, sme_scene_groups
 
 CMMM_CHOICES = [("1", "全部满足"), ("0.8", "大部分满足"), ("0.5", "部分满足"), ("0", "不满足")]
 NOT_APPLICABLE = ("na", "不适用")
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 @dataclass
@@ -47,6 +45,7 @@ class FieldSpec:
     options: list[tuple[str, str]] = field(default_factory=list)
     group: str = ""                    # heading the field is shown under
     extra: dict[str, Any] = field(default_factory=dict)
+    html: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)   # widgets' memo
 
 
 def _safe(key: str) -> str:
@@ -171,7 +170,7 @@ def profile_specs(docs: Docs) -> list[FieldSpec]:
     return specs
 
 
-def sme_specs(docs: Docs, stage: Stage, profile: dict[str, Any]) -> list[FieldSpec]:
+def sme_specs(docs: Docs, stage: Stage) -> list[FieldSpec]:
     doc = docs.sme
     compiled = sme_mod.compile_sme(doc.data, doc.sha256)
     check = lambda key: (lambda v: sme_mod.check_answer(compiled, key, v))  # noqa: E731
@@ -196,9 +195,8 @@ def sme_specs(docs: Docs, stage: Stage, profile: dict[str, Any]) -> list[FieldSp
                          group=f"{dims[q['dimension']]} · {q.get('topic', '')}".rstrip(" ·"))
         if q["type"] == "multi":
             spec.extra["exclusive"] = next((o["key"] for o in q["options"] if o.get("exclusive")), None)
-        suggestion = _suggest(q, profile)
-        if suggestion:
-            spec.extra["suggestion"] = suggestion
+        if q.get("suggest_from"):
+            spec.extra["suggest_from"] = q
         specs.append(spec)
         for col in q.get("collects", []) or []:
             specs.append(_field_spec(col, "answers", spec.group, check(col["key"]), key=col["key"]))
@@ -206,10 +204,12 @@ def sme_specs(docs: Docs, stage: Stage, profile: dict[str, Any]) -> list[FieldSp
     return specs
 
 
-def _suggest(q: dict, profile: dict[str, Any]) -> dict[str, Any] | None:
-    src = q.get("suggest_from")
-    if not src:
+def suggestion(spec: FieldSpec, profile: dict[str, Any]) -> dict[str, Any] | None:
+    """The option the profile's counts point to (e.g. the digitization band), with the rate."""
+    q = spec.extra.get("suggest_from")
+    if not q:
         return None
+    src = q["suggest_from"]
     num, den = profile.get(src["numerator"]), profile.get(src["denominator"])
     if num is None or not den:
         return None
@@ -220,10 +220,9 @@ def _suggest(q: dict, profile: dict[str, Any]) -> dict[str, Any] | None:
     return None
 
 
-def cmmm_specs(docs: Docs, level: int, profile: dict[str, Any]) -> list[FieldSpec]:
+def cmmm_specs(docs: Docs, level: int, prof: str) -> list[FieldSpec]:
     doc = docs.cmmm
     compiled = cmmm_mod.compile_cmmm(doc.data, doc.sha256)
-    prof = cmmm_profile(docs, profile)
     tailorable = set(doc.data["profiles"][prof]["tailorable"])
     texts = {i["id"]: i for sd in doc.data["subdomains"] for items in sd["levels"].values() for i in items}
     specs = []
@@ -237,78 +236,104 @@ def cmmm_specs(docs: Docs, level: int, profile: dict[str, Any]) -> list[FieldSpe
     return specs
 
 
+_SPECS: dict[tuple, list[FieldSpec]] = {}
+
+
 def specs_for(docs: Docs, stage: Stage, profile: dict[str, Any], level: int | None = None) -> list[FieldSpec]:
+    """The fields of one page, built once per process for each document version (and, on the
+    maturity stage, level and production type); callers must not change them."""
     if stage.kind == "profile":
-        return profile_specs(docs)
-    if stage.kind == "sme":
-        return sme_specs(docs, stage, profile)
-    return cmmm_specs(docs, level or 1, profile)
-
-
-def _choices(spec: FieldSpec) -> list[SelectChoice]:
-    return [SelectChoice(value, label) for value, label in spec.options]
-
-
-def build_form(specs: list[FieldSpec], stored: dict[str, dict[str, Any]], formdata=None) -> FlaskForm:
-    """A FlaskForm (CSRF included) with one field per spec, pre-filled from the stored answers."""
-
-    class StageForm(FlaskForm):
-        pass
-
-    for spec in specs:
-        if spec.kind == "number":
-            fld = StringField(spec.label, render_kw={"inputmode": "decimal", "autocomplete": "off"})
-        elif spec.kind == "multi":
-            fld = MultiCheckboxField(spec.label, choices=_choices(spec), validate_choice=False)
+        key: tuple = ("profile", docs.profile.sha256)
+    elif stage.kind == "sme":
+        key = ("sme", docs.sme.sha256, stage)
+    else:
+        key = ("cmmm", docs.cmmm.sha256, level or 1, cmmm_profile(docs, profile))
+    specs = _SPECS.get(key)
+    if specs is None:
+        if stage.kind == "profile":
+            specs = profile_specs(docs)
+        elif stage.kind == "sme":
+            specs = sme_specs(docs, stage)
         else:
-            fld = RadioField(spec.label, choices=_choices(spec), validate_choice=False)
-        setattr(StageForm, spec.name, fld)
-    data = {}
-    for spec in specs:
-        value = stored[spec.target].get(spec.key)
-        if spec.key in stored[spec.target]:
-            data[spec.name] = _format(spec, value)
-        elif spec.extra.get("suggestion"):
-            data[spec.name] = spec.extra["suggestion"]["option"]
-    return StageForm(formdata=formdata, data=data) if formdata is not None else StageForm(data=data)
+            specs = cmmm_specs(docs, key[2], key[3])
+        _SPECS[key] = specs
+    return specs
 
 
-def collect(form: FlaskForm, specs: list[FieldSpec], require: bool) -> tuple[dict[str, dict[str, Any]], bool]:
-    """Parse and check every field. Returns the values per target and whether all were valid.
+class StagePage:
+    """One stage page's values as shown (stored ones, or what was posted) and the errors next to them.
 
-    Errors are attached to the fields in Chinese. With ``require``, required fields must be answered.
-    Empty fields come back as ``UNANSWERED``.
+    ``raw`` holds form text per field name (a list for multiple choice). ``posted`` names the fields
+    the POST carried: only those are saved. A browser posts every text input, the selected radio
+    of each group and, through a hidden empty value, every checkbox group even when none is ticked;
+    a radio group left unanswered is not posted, and so it does not clear what another tab saved.
+    """
+
+    def __init__(self, specs: list[FieldSpec], stored: dict[str, dict[str, Any]], profile: dict[str, Any],
+                 formdata=None):
+        self.specs = specs
+        self.raw: dict[str, Any] = {}
+        self.suggestions: dict[str, dict[str, Any]] = {}
+        self.errors: dict[str, list[str]] = {}
+        self.posted: set[str] = set()
+        for spec in specs:
+            values = stored[spec.target]
+            if spec.key in values:
+                self.raw[spec.name] = _format(spec, values[spec.key])
+            elif spec.extra.get("suggest_from"):
+                hint = suggestion(spec, profile)
+                if hint:
+                    self.suggestions[spec.name] = hint
+                    self.raw[spec.name] = hint["option"]
+            if formdata is not None and spec.name in formdata:
+                self.posted.add(spec.name)
+                self.raw[spec.name] = (formdata.getlist(spec.name) if spec.kind == "multi"
+                                       else formdata.get(spec.name))
+
+    def add_error(self, spec: FieldSpec, message: str) -> None:
+        self.errors.setdefault(spec.name, []).append(message)
+
+    def inputs(self, spec: FieldSpec) -> Markup:
+        return widgets.inputs(spec, self.raw.get(spec.name))
+
+
+def collect(page: StagePage, require: bool) -> tuple[dict[str, dict[str, Any]], bool]:
+    """Parse and check the posted fields. Returns the values per target and whether all were valid.
+
+    Errors are attached to the fields in Chinese. With ``require``, required fields must be answered
+    (posted or, when not posted, already stored). Empty fields come back as ``UNANSWERED``.
     """
     values: dict[str, dict[str, Any]] = {"profile": {}, "answers": {}}
     ok = True
-    for spec in specs:
-        fld = form[spec.name]
+    for spec in page.specs:
         try:
-            value = spec.parse(fld.data)
+            value = spec.parse(page.raw.get(spec.name))
         except (ValueError, TypeError) as exc:
-            fld.errors = list(fld.errors) + [str(exc) if isinstance(exc, ValueError) and str(exc).startswith("请") else "格式不正确"]
+            page.add_error(spec, str(exc) if isinstance(exc, ValueError) and str(exc).startswith("请") else "格式不正确")
             ok = False
             continue
+        if value is UNANSWERED and require and spec.required:
+            page.add_error(spec, "请选择一项" if spec.kind != "number" else "请填写此项")
+            ok = False
+        if spec.name not in page.posted:
+            continue
         if value is UNANSWERED:
-            if require and spec.required:
-                fld.errors = list(fld.errors) + ["请选择一项" if spec.kind != "number" else "请填写此项"]
-                ok = False
             values[spec.target][spec.key] = UNANSWERED
             continue
         try:
             values[spec.target][spec.key] = spec.check(value)
         except ScoreInputError as exc:
-            fld.errors = list(fld.errors) + [exc.message]
+            page.add_error(spec, exc.message)
             ok = False
     return values, ok
 
 
-def attach_error(form: FlaskForm, specs: list[FieldSpec], exc: ScoreInputError) -> bool:
+def attach_error(page: StagePage, exc: ScoreInputError) -> bool:
     """Show a service-level error (key ``profile.X`` / ``answers.Y``) next to its field."""
     target, _, key = exc.key.partition(".")
-    for spec in specs:
+    for spec in page.specs:
         if spec.target == target and spec.key == key:
-            form[spec.name].errors = list(form[spec.name].errors) + [exc.message]
+            page.add_error(spec, exc.message)
             return True
     return False
 
@@ -326,9 +351,8 @@ def conflict_message(specs: list[FieldSpec], conflicts) -> str:
             f"要采用已保存的值，请改回后保存，或重新打开本页。")
 
 
-def attach_conflicts(form: FlaskForm, specs: list[FieldSpec], conflicts) -> None:
+def attach_conflicts(page: StagePage, conflicts) -> None:
     """Next to each conflicting field: the value stored elsewhere and the one this page posted."""
-    for spec, c in _conflicting(specs, conflicts):
-        fld = form[spec.name]
-        fld.errors = list(fld.errors) + [
-            f"已在别处保存为：{display_value(spec, c.stored)}；本页填写的是：{display_value(spec, c.posted)}。"]
+    for spec, c in _conflicting(page.specs, conflicts):
+        page.add_error(spec, f"已在别处保存为：{display_value(spec, c.stored)}；"
+                             f"本页填写的是：{display_value(spec, c.posted)}。")

@@ -25,7 +25,9 @@ class QuestionnaireVersion(db.Model):
     kind: Mapped[str] = mapped_column(String(20))
     title: Mapped[str] = mapped_column(String(200))
     sha256: Mapped[str] = mapped_column(String(64))
-    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # Tens of kilobytes of JSON, needed only the first time a process meets this version
+    # (catalog.document keeps the parsed document): not loaded with the row.
+    content: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
