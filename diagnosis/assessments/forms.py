@@ -15,6 +15,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import Any, Callable
 
 from markupsafe import Markup
@@ -236,10 +237,30 @@ def cmmm_specs(docs: Docs, level: int, prof: str) -> list[FieldSpec]:
     return specs
 
 
-_SPECS: dict[tuple, list[FieldSpec]] = {}
+@dataclass(frozen=True)
+class FieldGroup:
+    title: str
+    help: str
+    specs: tuple[FieldSpec, ...]
 
 
-def specs_for(docs: Docs, stage: Stage, profile: dict[str, Any], level: int | None = None) -> list[FieldSpec]:
+class PageFields(list):
+    """The fields of one page in order; ``groups``: the same under their headings, as shown."""
+
+    @cached_property
+    def groups(self) -> list[FieldGroup]:
+        out: list[FieldGroup] = []
+        for spec in self:
+            if not out or out[-1].title != spec.group:
+                out.append(FieldGroup(spec.group, spec.extra.get("section_help", ""), ()))
+            out[-1] = FieldGroup(out[-1].title, out[-1].help, out[-1].specs + (spec,))
+        return out
+
+
+_SPECS: dict[tuple, PageFields] = {}
+
+
+def specs_for(docs: Docs, stage: Stage, profile: dict[str, Any], level: int | None = None) -> PageFields:
     """The fields of one page, built once per process for each document version (and, on the
     maturity stage, level and production type); callers must not change them."""
     if stage.kind == "profile":
@@ -256,7 +277,7 @@ def specs_for(docs: Docs, stage: Stage, profile: dict[str, Any], level: int | No
             specs = sme_specs(docs, stage)
         else:
             specs = cmmm_specs(docs, key[2], key[3])
-        _SPECS[key] = specs
+        specs = _SPECS[key] = PageFields(specs)
     return specs
 
 
@@ -269,7 +290,7 @@ class StagePage:
     a radio group left unanswered is not posted, and so it does not clear what another tab saved.
     """
 
-    def __init__(self, specs: list[FieldSpec], stored: dict[str, dict[str, Any]], profile: dict[str, Any],
+    def __init__(self, specs: PageFields, stored: dict[str, dict[str, Any]], profile: dict[str, Any],
                  formdata=None):
         self.specs = specs
         self.raw: dict[str, Any] = {}
@@ -293,8 +314,9 @@ class StagePage:
     def add_error(self, spec: FieldSpec, message: str) -> None:
         self.errors.setdefault(spec.name, []).append(message)
 
-    def inputs(self, spec: FieldSpec) -> Markup:
-        return widgets.inputs(spec, self.raw.get(spec.name))
+    def question(self, spec: FieldSpec) -> Markup:
+        return widgets.question(spec, self.raw.get(spec.name), self.errors.get(spec.name),
+                                self.suggestions.get(spec.name))
 
 
 def collect(page: StagePage, require: bool) -> tuple[dict[str, dict[str, Any]], bool]:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import catalog
 from ..accounts.models import Role, User, utcnow
@@ -17,8 +18,9 @@ from ..scoring import ScoreInputError, score_answers
 from ..scoring.engine import validate_answers
 from ..scoring.profile import validate_profile
 from . import result_json
-from .models import DRAFT, SUBMISSION, SUBMITTED, Diagnosis, DiagnosisResult, QuestionnaireVersion, Review, Share
-from .stages import UNANSWERED, Docs, cmmm_prunable, first_incomplete, missing_in_stage, stages
+from .models import (DRAFT, SUBMISSION, SUBMITTED, Diagnosis, DiagnosisResult, QuestionnaireVersion, Review, Share,
+                     diagnosis_instruments)
+from .stages import UNANSWERED, CmmmProgress, Docs, cmmm_prunable, first_incomplete, missing_in_stage, stages
 
 DEFAULT_QUESTIONNAIRE = "zhizao-2024"
 
@@ -34,7 +36,12 @@ class DiagnosisError(ValueError):
 
 def documents(diagnosis: Diagnosis) -> Docs:
     """The pinned versions this diagnosis is answered on, and the current upgrade rules."""
-    by_key = {row.key: catalog.document(row) for row in diagnosis.instruments}
+    t, pinned = QuestionnaireVersion.__table__, diagnosis_instruments.c
+    pins = db.session.execute(
+        select(t.c.id, t.c.key, t.c.sha256).join(diagnosis_instruments, pinned.questionnaire_version_id == t.c.id)
+        .where(pinned.diagnosis_id == diagnosis.id)).all()
+    by_key = {pin.key: (catalog.cached_document(pin.id, pin.sha256)
+                        or catalog.document(db.session.get(QuestionnaireVersion, pin.id))) for pin in pins}
     suite = by_key[diagnosis.questionnaire_key]
     profile = next(d for d in by_key.values() if d.kind == "profile")
     parts = {key: by_key[key] for key in suite.data["parts"]}
@@ -131,7 +138,8 @@ def _write(diagnosis_id: int, read: _Stored, **values: Any) -> bool:
     return done.rowcount == 1
 
 
-def save_stage(diagnosis: Diagnosis, values: dict[str, dict[str, Any]], seen_version: int | None = None) -> int:
+def save_stage(diagnosis: Diagnosis, values: dict[str, dict[str, Any]], seen_version: int | None = None,
+               docs: Docs | None = None) -> int:
     """Write the fields one page posted, and nothing else, in one transaction; returns the new version.
 
     ``seen_version`` is the version the page was rendered at: a posted field whose stored value was
@@ -140,39 +148,69 @@ def save_stage(diagnosis: Diagnosis, values: dict[str, dict[str, Any]], seen_ver
     showed). Without it (a client that does not take part) the posted fields are written as they are.
     Validates the merged data with the scoring engine; on error nothing is written and the
     ``ScoreInputError`` names the field (``profile.X`` or ``answers.Y``).
+
+    The first attempt merges into the state this session loaded (a view loads the diagnosis at the
+    start of the request) and writes only if the stored version is still that one. Anything else
+    (another write came in, nothing to change, a conflict, an error) is decided again on a fresh
+    read, which on PostgreSQL also locks the row until the commit. ``docs``: ``documents(diagnosis)``
+    when the caller has it already.
     """
-    docs = documents(diagnosis)
-    for _ in range(WRITE_ATTEMPTS):
+    docs = docs or documents(diagnosis)
+    diagnosis_id = diagnosis.id
+    for attempt in range(WRITE_ATTEMPTS):
         try:
-            stored = _read_for_write(diagnosis.id)
-            if stored.status != DRAFT:
-                raise AlreadySubmitted()
-            conflicts = _conflicts(stored, values, seen_version)
-            if conflicts:
-                raise StageConflict(conflicts, stored.version)
-            changed = [f"{target}.{key}" for target in ("profile", "answers")
-                       for key, value in values.get(target, {}).items()
-                       if not _same(getattr(stored, target).get(key, UNANSWERED), value)]
-            if not changed:
+            stored = _as_loaded(diagnosis) if attempt == 0 else _read_for_write(diagnosis_id)
+            try:
+                columns = _merged(docs, stored, values, seen_version)
+            except (DiagnosisError, ScoreInputError):
+                if attempt == 0:
+                    continue
+                raise
+            if columns is None:                     # the page changes nothing
+                if attempt == 0:
+                    continue
                 db.session.rollback()
                 return stored.version
-            profile = _merge(stored.profile, values.get("profile", {}))
-            answers = _merge(stored.answers, values.get("answers", {}))
-            validate_profile(docs.profile.data, profile)
-            # Maturity items depend on the production type; the maturity page is only shown once it is set.
-            parts = [d for d in docs.parts.values() if d.kind != "cmmm" or profile.get("industry_type")]
-            validate_answers(parts, profile, {k: answers[k] for k in values.get("answers", {}) if k in answers})
-            field_versions = dict(stored.field_versions, **{key: stored.version + 1 for key in changed})
-            written = _write(diagnosis.id, stored, profile=profile, answers=answers,
-                             field_versions=field_versions, updated_at=utcnow())
+            written = _write(diagnosis_id, stored, **columns)
         except BaseException:
             db.session.rollback()
             raise
         if written:
             db.session.commit()
+            for name, value in dict(columns, version=stored.version + 1).items():
+                set_committed_value(diagnosis, name, value)     # the session's copy is what was written
             return stored.version + 1
         db.session.rollback()
     raise DiagnosisError("同时保存的操作太多，本页尚未保存，请稍后再试")
+
+
+def _as_loaded(diagnosis: Diagnosis) -> _Stored:
+    return _Stored(diagnosis.status, diagnosis.version, diagnosis.profile or {}, diagnosis.answers or {},
+                   diagnosis.field_versions or {})
+
+
+def _merged(docs: Docs, stored: _Stored, values: dict[str, dict[str, Any]],
+            seen_version: int | None) -> dict[str, Any] | None:
+    """The columns to write: the stored draft with the posted fields merged in (None if they change
+    nothing). Raises AlreadySubmitted, StageConflict, or ScoreInputError for invalid values."""
+    if stored.status != DRAFT:
+        raise AlreadySubmitted()
+    conflicts = _conflicts(stored, values, seen_version)
+    if conflicts:
+        raise StageConflict(conflicts, stored.version)
+    changed = [f"{target}.{key}" for target in ("profile", "answers")
+               for key, value in values.get(target, {}).items()
+               if not _same(getattr(stored, target).get(key, UNANSWERED), value)]
+    if not changed:
+        return None
+    profile = _merge(stored.profile, values.get("profile", {}))
+    answers = _merge(stored.answers, values.get("answers", {}))
+    validate_profile(docs.profile.data, profile)
+    # Maturity items depend on the production type; the maturity page is only shown once it is set.
+    parts = [d for d in docs.parts.values() if d.kind != "cmmm" or profile.get("industry_type")]
+    validate_answers(parts, profile, {k: answers[k] for k in values.get("answers", {}) if k in answers})
+    return {"profile": profile, "answers": answers, "updated_at": utcnow(),
+            "field_versions": dict(stored.field_versions, **{key: stored.version + 1 for key in changed})}
 
 
 def _same(stored: Any, posted: Any) -> bool:
@@ -206,11 +244,13 @@ def _merge(stored: dict[str, Any], updates: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def progress(diagnosis: Diagnosis, docs: Docs | None = None) -> list[dict[str, Any]]:
+def progress(diagnosis: Diagnosis, docs: Docs | None = None, cmmm: CmmmProgress | None = None) -> list[dict[str, Any]]:
+    """Each stage and how many of its answers are missing (``cmmm``: the maturity progress, when the
+    caller has it already)."""
     docs = docs or documents(diagnosis)
     out = []
     for stage in stages(docs):
-        missing = missing_in_stage(docs, stage, diagnosis.profile, diagnosis.answers)
+        missing = missing_in_stage(docs, stage, diagnosis.profile, diagnosis.answers, cmmm)
         out.append({"stage": stage, "missing": missing, "done": missing == 0})
     return out
 
