@@ -59,7 +59,9 @@ class Diagnosis(db.Model):
     version: Mapped[int] = mapped_column(default=0)
     field_versions: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
 
-    enterprise: Mapped[Enterprise] = relationship()
+    # Loaded with the diagnosis: every page about one shows its enterprise (and the site header the
+    # logged-in user's, which is then found in the session instead of queried again).
+    enterprise: Mapped[Enterprise] = relationship(lazy="joined")
     created_by: Mapped[User] = relationship()
     instruments: Mapped[list[QuestionnaireVersion]] = relationship(secondary=diagnosis_instruments)
     results: Mapped[list["DiagnosisResult"]] = relationship(

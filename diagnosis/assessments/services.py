@@ -5,6 +5,7 @@ a new result row next to the old ones.
 """
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,14 +35,32 @@ class DiagnosisError(ValueError):
         super().__init__(message)
 
 
+# A diagnosis's pinned versions never change once it is started: each process keeps them for the
+# diagnoses it has served, keyed by id and creation time (which tell apart a row of another
+# database that happens to reuse the id, as test databases do).
+_PINS: OrderedDict[tuple[int, Any], tuple[tuple[int, str, str], ...]] = OrderedDict()
+_PINS_KEPT = 20_000
+
+
+def _pins(diagnosis: Diagnosis) -> tuple[tuple[int, str, str], ...]:
+    key = (diagnosis.id, diagnosis.created_at)
+    pins = _PINS.get(key)
+    if pins is None:
+        t, pinned = QuestionnaireVersion.__table__, diagnosis_instruments.c
+        pins = tuple(tuple(row) for row in db.session.execute(
+            select(t.c.id, t.c.key, t.c.sha256).join(diagnosis_instruments, pinned.questionnaire_version_id == t.c.id)
+            .where(pinned.diagnosis_id == diagnosis.id)))
+        _PINS[key] = pins
+        if len(_PINS) > _PINS_KEPT:
+            _PINS.popitem(last=False)
+    return pins
+
+
 def documents(diagnosis: Diagnosis) -> Docs:
     """The pinned versions this diagnosis is answered on, and the current upgrade rules."""
-    t, pinned = QuestionnaireVersion.__table__, diagnosis_instruments.c
-    pins = db.session.execute(
-        select(t.c.id, t.c.key, t.c.sha256).join(diagnosis_instruments, pinned.questionnaire_version_id == t.c.id)
-        .where(pinned.diagnosis_id == diagnosis.id)).all()
-    by_key = {pin.key: (catalog.cached_document(pin.id, pin.sha256)
-                        or catalog.document(db.session.get(QuestionnaireVersion, pin.id))) for pin in pins}
+    by_key = {key: (catalog.cached_document(version_id, sha256)
+                    or catalog.document(db.session.get(QuestionnaireVersion, version_id)))
+              for version_id, key, sha256 in _pins(diagnosis)}
     suite = by_key[diagnosis.questionnaire_key]
     profile = next(d for d in by_key.values() if d.kind == "profile")
     parts = {key: by_key[key] for key in suite.data["parts"]}

@@ -76,11 +76,19 @@ class CmmmProgress:
                 f"更高等级的要求不再询问，按 0 计。")
 
 
+_STAGES: dict[tuple[str, ...], list[Stage]] = {}
+
+
 def stages(docs: Docs) -> list[Stage]:
-    out = []
-    for st in docs.suite.data["stages"]:
-        kind = "profile" if st["source"] == "profile" else docs.parts[st["source"]].kind
-        out.append(Stage(st["key"], st["title"], kind, tuple(st.get("dimensions", ())), bool(st.get("scenes"))))
+    """The suite's stages in order (built once per set of document versions; do not change the list)."""
+    key = (docs.suite.sha256, *(d.sha256 for d in docs.parts.values()))
+    out = _STAGES.get(key)
+    if out is None:
+        out = []
+        for st in docs.suite.data["stages"]:
+            kind = "profile" if st["source"] == "profile" else docs.parts[st["source"]].kind
+            out.append(Stage(st["key"], st["title"], kind, tuple(st.get("dimensions", ())), bool(st.get("scenes"))))
+        _STAGES[key] = out
     return out
 
 
