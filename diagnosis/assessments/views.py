@@ -113,7 +113,7 @@ def stage(diagnosis_id: int, stage_key: str):
     return render_template(
         "enterprise/stage.html", diagnosis=diagnosis, stage=current, stages=all_stages, position=position,
         progress=services.progress(diagnosis, docs, cmmm if request.method == "GET" else None), page=page, level=level, cmmm=cmmm,
-        level_names=LEVEL_NAMES, version=version), status
+        level_names=LEVEL_NAMES, version=version, conflict=status == 409), status
 
 
 def _seen_version() -> int | None:
