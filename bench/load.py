@@ -446,7 +446,8 @@ async def measure(title: str, users: list[Enterprise], servers: list[Server], se
     if total:
         print(f"  server CPU (gunicorn workers): {(cpu1 - cpu0) / total * 1000:.2f} ms per request "
               f"({cpu1 - cpu0:.1f} s in {seconds:.0f} s); PostgreSQL, all databases: "
-              f"{(pg1 - pg0) / total * 1000:.2f} ms per request; this client: {(client1 - client0) / total * 1000:.2f} ms")
+              f"{(pg1 - pg0) / total * 1000:.2f} ms per request; "
+              f"this client: {(client1 - client0) / total * 1000:.2f} ms")
 
 
 async def main_async(args) -> None:

@@ -33,7 +33,8 @@ def _docs_for(version_ids: tuple[int, ...], questionnaire_key: str, cache: dict)
 
 # The encoded text goes into the JSON column as it is: encoded once for the digest and the insert.
 _INSERT = insert(DiagnosisResult).values(
-    diagnosis_id=bindparam("diagnosis_id"), sequence=bindparam("sequence"), scoring_version=bindparam("scoring_version"),
+    diagnosis_id=bindparam("diagnosis_id"), sequence=bindparam("sequence"),
+    scoring_version=bindparam("scoring_version"),
     rules_version=bindparam("rules_version"), digest=bindparam("digest"), created_at=bindparam("created_at"),
     data=type_coerce(bindparam("data_text"), result_json.EncodedJSON))
 

@@ -238,7 +238,8 @@ def _same(stored: Any, posted: Any) -> bool:
     return stored == posted
 
 
-def _conflicts(stored: _Stored, values: dict[str, dict[str, Any]], seen_version: int | None) -> list[FieldConflict]:
+def _conflicts(stored: _Stored, values: dict[str, dict[str, Any]],
+               seen_version: int | None) -> list[FieldConflict]:
     if seen_version is None:
         return []
     out = []
@@ -263,7 +264,8 @@ def _merge(stored: dict[str, Any], updates: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def progress(diagnosis: Diagnosis, docs: Docs | None = None, cmmm: CmmmProgress | None = None) -> list[dict[str, Any]]:
+def progress(diagnosis: Diagnosis, docs: Docs | None = None,
+             cmmm: CmmmProgress | None = None) -> list[dict[str, Any]]:
     """Each stage and how many of its answers are missing (``cmmm``: the maturity progress, when the
     caller has it already)."""
     docs = docs or documents(diagnosis)
@@ -280,16 +282,17 @@ def submit(diagnosis: Diagnosis) -> DiagnosisResult:
     (a save that lost the race retries and finds it submitted; a second submit finds it submitted).
     Raises ``AlreadySubmitted`` or a ``DiagnosisError`` naming the stage still incomplete."""
     docs = documents(diagnosis)
+    diagnosis_id = diagnosis.id
     for _ in range(WRITE_ATTEMPTS):
         try:
-            stored = _read_for_write(diagnosis.id)
+            stored = _read_for_write(diagnosis_id)
             if stored.status != DRAFT:
                 raise AlreadySubmitted()
             profile, answers, result = _frozen_and_scored(docs, stored)
-            written = _write(diagnosis.id, stored, status=SUBMITTED, profile=profile, answers=answers,
+            written = _write(diagnosis_id, stored, status=SUBMITTED, profile=profile, answers=answers,
                              submitted_at=utcnow(), updated_at=utcnow())
             if written:
-                row = result_row(diagnosis.id, docs, result, sequence=SUBMISSION)
+                row = result_row(diagnosis_id, docs, result, sequence=SUBMISSION)
                 db.session.add(row)
                 db.session.commit()
                 # The submission is committed: this is the place to tell others about it.

@@ -112,8 +112,8 @@ def stage(diagnosis_id: int, stage_key: str):
             flash("本页有需要更正的地方（已在题目旁标出），本页内容尚未保存；之前保存的内容不受影响。", "danger")
     return render_template(
         "enterprise/stage.html", diagnosis=diagnosis, stage=current, stages=all_stages, position=position,
-        progress=services.progress(diagnosis, docs, cmmm if request.method == "GET" else None), page=page, level=level, cmmm=cmmm,
-        level_names=LEVEL_NAMES, version=version, conflict=status == 409), status
+        progress=services.progress(diagnosis, docs, cmmm if request.method == "GET" else None), page=page,
+        level=level, cmmm=cmmm, level_names=LEVEL_NAMES, version=version, conflict=status == 409), status
 
 
 def _seen_version() -> int | None:
@@ -185,9 +185,11 @@ def confirm(diagnosis_id: int):
         else:
             flash("诊断已提交，结果如下。", "success")
             return redirect(url_for(".result", diagnosis_id=diagnosis.id))
-    cmmm = cmmm_progress(docs, diagnosis.profile, diagnosis.answers) if docs.cmmm and diagnosis.profile.get("industry_type") else None
-    return render_template("enterprise/confirm.html", diagnosis=diagnosis, progress=services.progress(diagnosis, docs, cmmm),
-                           cmmm=cmmm, level_names=LEVEL_NAMES)
+    cmmm = None
+    if docs.cmmm and diagnosis.profile.get("industry_type"):
+        cmmm = cmmm_progress(docs, diagnosis.profile, diagnosis.answers)
+    return render_template("enterprise/confirm.html", diagnosis=diagnosis,
+                           progress=services.progress(diagnosis, docs, cmmm), cmmm=cmmm, level_names=LEVEL_NAMES)
 
 
 @bp.route("/diagnoses/<int:diagnosis_id>")
