@@ -61,7 +61,7 @@ class Diagnosis(db.Model):
 
     # Loaded with the diagnosis: every page about one shows its enterprise (and the site header the
     # logged-in user's, which is then found in the session instead of queried again).
-    enterprise: Mapped[Enterprise] = relationship(lazy="joined")
+    enterprise: Mapped[Enterprise] = relationship(lazy="joined", innerjoin=True)
     created_by: Mapped[User] = relationship()
     instruments: Mapped[list[QuestionnaireVersion]] = relationship(secondary=diagnosis_instruments)
     results: Mapped[list["DiagnosisResult"]] = relationship(
