@@ -22,7 +22,8 @@
 
   // Leaving by the page's own buttons (step bar, back, save, next) posts the form, which saves it.
   // Leaving any other way (a link, the back button, closing the tab) with unsaved edits asks first.
-  var dirty = false;
+  // A page shown again after a post that was not saved (errors, a conflict) holds unsaved values.
+  var dirty = form.hasAttribute('data-unsaved');
   form.addEventListener('input', function () { dirty = true; });
   form.addEventListener('change', function () { dirty = true; });
   form.addEventListener('submit', function () { dirty = false; });
