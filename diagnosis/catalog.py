@@ -31,6 +31,12 @@ def pin(doc: Document) -> QuestionnaireVersion:
 _DOCS: dict[int, Document] = {}
 
 
+def cached_document(version_id: int, sha256: str) -> Document | None:
+    """The stored version's document if this process has it already (no need to load its content)."""
+    doc = _DOCS.get(version_id)
+    return doc if doc is not None and doc.sha256 == sha256 else None
+
+
 def document(row: QuestionnaireVersion) -> Document:
     """The stored version as a document (validated once per process)."""
     doc = _DOCS.get(row.id)

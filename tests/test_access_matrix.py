@@ -173,7 +173,7 @@ def world(request, tmp_path_factory):
     from diagnosis import catalog
     from diagnosis.assessments import services
     from diagnosis.demo import demo_payload
-    from diagnosis.reports.storage import render_and_store
+    from diagnosis.reports.web.storage import render_and_store
 
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('matrix') / 'matrix.sqlite'}"

@@ -146,8 +146,6 @@ def test_no_stage_page_carries_inline_style(pages):
     assert {name: f for name, f in found.items() if f} == {}
 
 
-@pytest.mark.xfail(strict=True, reason="stage.html's inline script moves to static/js/stage.js on the i9-integrity "
-                                       "branch; remove this mark when that is merged")
 def test_no_stage_page_carries_inline_script(pages):
     found = {name: inline_code(html) for name, html in pages if "/stages/" in name}
     assert {name: f for name, f in found.items() if f} == {}

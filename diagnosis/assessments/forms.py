@@ -3,30 +3,32 @@
 A page is a list of ``FieldSpec``: each knows where its value is stored (profile or answers), how to
 turn the posted text into a value, and checks it with the scoring engine's own validation, so the
 form and the CLI/API reject the same input with the same Chinese message.
+
+The specs of a page depend only on the document versions, the stage, the maturity level and the
+production type, so they are built once per process and shared (``specs_for``); what depends on
+the enterprise's own answers (the values shown, the suggested option, errors) lives in a
+``StagePage`` made per request. CSRF is checked for every POST by the app's ``CSRFProtect``.
 """
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cached_property
 from typing import Any, Callable
 
-from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectMultipleField, StringField
-from wtforms.fields.choices import SelectChoice
-from wtforms.widgets import CheckboxInput, ListWidget
+from markupsafe import Markup
 
 from ..scoring import cmmm as cmmm_mod
 from ..scoring import sme as sme_mod
 from ..scoring.errors import ScoreInputError
 from ..scoring.profile import check_value
+from . import widgets
 from .stages import UNANSWERED, Docs, Stage, cmmm_profile, sme_questions, sme_scene_groups
 
 CMMM_CHOICES = [("1", "全部满足"), ("0.8", "大部分满足"), ("0.5", "部分满足"), ("0", "不满足")]
 NOT_APPLICABLE = ("na", "不适用")
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 @dataclass
@@ -44,10 +46,14 @@ class FieldSpec:
     options: list[tuple[str, str]] = field(default_factory=list)
     group: str = ""                    # heading the field is shown under
     extra: dict[str, Any] = field(default_factory=dict)
+    html: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)   # widgets' memo
 
 
 def _safe(key: str) -> str:
     return "f_" + key.replace(".", "_").replace("-", "_")
+
+
+_INTEGER_TEXT = re.compile(r"[+-]?\d+")
 
 
 def _parse_number(integer: bool):
@@ -55,16 +61,33 @@ def _parse_number(integer: bool):
         text = (raw or "").strip().replace(",", "").replace("，", "").replace(" ", "")
         if not text:
             return UNANSWERED
+        if _INTEGER_TEXT.fullmatch(text):
+            return int(text)                 # exact at any size (a float keeps only 15-17 digits)
         try:
             value = float(text)
         except ValueError:
             raise ValueError("请输入数字") from None
+        if not math.isfinite(value):
+            raise ValueError("请输入数字")
         if integer:
             if not value.is_integer():
                 raise ValueError("请输入整数")
             return int(value)
-        return int(value) if value.is_integer() and "." not in text else value
+        return value
     return parse
+
+
+def format_number(value: int | float) -> str:
+    """A stored number as the form shows it: every digit it has, never in exponent notation, so
+    that saving the page unchanged stores exactly the same value (a float stays a float)."""
+    if not isinstance(value, float):
+        return str(value)
+    text = repr(value)                         # the shortest text that reads back as this float
+    if "e" in text:
+        text = format(Decimal(text), "f")
+        if "." not in text:
+            text += ".0"
+    return text
 
 
 def _parse_choice(raw: Any) -> Any:
@@ -97,12 +120,33 @@ def _format(spec: FieldSpec, value: Any) -> Any:
     if value is None and spec.kind != "cmmm":
         return None
     if spec.kind == "number":
-        return f"{value:g}" if isinstance(value, float) else str(value)
+        return format_number(value)
     if spec.kind == "scene":
         return str(value)
     if spec.kind == "cmmm":
         return "na" if value is None else f"{value:g}"
     return value
+
+
+def display_value(spec: FieldSpec, value: Any) -> str:
+    """A value in words, as the page would show it (for the conflict notes)."""
+    if value is UNANSWERED or value == []:
+        return "（空）"
+    if spec.kind == "number":
+        return format_number(value) + (f" {spec.unit}" if spec.unit else "")
+    labels = dict(spec.options)
+    if spec.kind == "multi":
+        return "；".join(labels.get(v, str(v)) for v in value)
+    return labels.get(_format(spec, value), str(value))
+
+
+def short_name(spec: FieldSpec) -> str:
+    """How a message names the field: the question number, or the profile field's label."""
+    if spec.kind == "cmmm":
+        return spec.extra["id"]
+    if spec.target == "answers" and spec.label.startswith(spec.key + " "):
+        return spec.key
+    return spec.label
 
 
 def _field_spec(f: dict, target: str, group: str, check, key: str | None = None) -> FieldSpec:
@@ -127,7 +171,7 @@ def profile_specs(docs: Docs) -> list[FieldSpec]:
     return specs
 
 
-def sme_specs(docs: Docs, stage: Stage, profile: dict[str, Any]) -> list[FieldSpec]:
+def sme_specs(docs: Docs, stage: Stage) -> list[FieldSpec]:
     doc = docs.sme
     compiled = sme_mod.compile_sme(doc.data, doc.sha256)
     check = lambda key: (lambda v: sme_mod.check_answer(compiled, key, v))  # noqa: E731
@@ -152,9 +196,8 @@ def sme_specs(docs: Docs, stage: Stage, profile: dict[str, Any]) -> list[FieldSp
                          group=f"{dims[q['dimension']]} · {q.get('topic', '')}".rstrip(" ·"))
         if q["type"] == "multi":
             spec.extra["exclusive"] = next((o["key"] for o in q["options"] if o.get("exclusive")), None)
-        suggestion = _suggest(q, profile)
-        if suggestion:
-            spec.extra["suggestion"] = suggestion
+        if q.get("suggest_from"):
+            spec.extra["suggest_from"] = q
         specs.append(spec)
         for col in q.get("collects", []) or []:
             specs.append(_field_spec(col, "answers", spec.group, check(col["key"]), key=col["key"]))
@@ -162,10 +205,12 @@ def sme_specs(docs: Docs, stage: Stage, profile: dict[str, Any]) -> list[FieldSp
     return specs
 
 
-def _suggest(q: dict, profile: dict[str, Any]) -> dict[str, Any] | None:
-    src = q.get("suggest_from")
-    if not src:
+def suggestion(spec: FieldSpec, profile: dict[str, Any]) -> dict[str, Any] | None:
+    """The option the profile's counts point to (e.g. the digitization band), with the rate."""
+    q = spec.extra.get("suggest_from")
+    if not q:
         return None
+    src = q["suggest_from"]
     num, den = profile.get(src["numerator"]), profile.get(src["denominator"])
     if num is None or not den:
         return None
@@ -176,10 +221,9 @@ def _suggest(q: dict, profile: dict[str, Any]) -> dict[str, Any] | None:
     return None
 
 
-def cmmm_specs(docs: Docs, level: int, profile: dict[str, Any]) -> list[FieldSpec]:
+def cmmm_specs(docs: Docs, level: int, prof: str) -> list[FieldSpec]:
     doc = docs.cmmm
     compiled = cmmm_mod.compile_cmmm(doc.data, doc.sha256)
-    prof = cmmm_profile(docs, profile)
     tailorable = set(doc.data["profiles"][prof]["tailorable"])
     texts = {i["id"]: i for sd in doc.data["subdomains"] for items in sd["levels"].values() for i in items}
     specs = []
@@ -193,77 +237,144 @@ def cmmm_specs(docs: Docs, level: int, profile: dict[str, Any]) -> list[FieldSpe
     return specs
 
 
-def specs_for(docs: Docs, stage: Stage, profile: dict[str, Any], level: int | None = None) -> list[FieldSpec]:
+@dataclass(frozen=True)
+class FieldGroup:
+    title: str
+    help: str
+    specs: tuple[FieldSpec, ...]
+
+
+class PageFields(list):
+    """The fields of one page in order; ``groups``: the same under their headings, as shown."""
+
+    @cached_property
+    def groups(self) -> list[FieldGroup]:
+        out: list[FieldGroup] = []
+        for spec in self:
+            if not out or out[-1].title != spec.group:
+                out.append(FieldGroup(spec.group, spec.extra.get("section_help", ""), ()))
+            out[-1] = FieldGroup(out[-1].title, out[-1].help, out[-1].specs + (spec,))
+        return out
+
+
+_SPECS: dict[tuple, PageFields] = {}
+
+
+def specs_for(docs: Docs, stage: Stage, profile: dict[str, Any], level: int | None = None) -> PageFields:
+    """The fields of one page, built once per process for each document version (and, on the
+    maturity stage, level and production type); callers must not change them."""
     if stage.kind == "profile":
-        return profile_specs(docs)
-    if stage.kind == "sme":
-        return sme_specs(docs, stage, profile)
-    return cmmm_specs(docs, level or 1, profile)
-
-
-def _choices(spec: FieldSpec) -> list[SelectChoice]:
-    return [SelectChoice(value, label) for value, label in spec.options]
-
-
-def build_form(specs: list[FieldSpec], stored: dict[str, dict[str, Any]], formdata=None) -> FlaskForm:
-    """A FlaskForm (CSRF included) with one field per spec, pre-filled from the stored answers."""
-
-    class StageForm(FlaskForm):
-        pass
-
-    for spec in specs:
-        if spec.kind == "number":
-            fld = StringField(spec.label, render_kw={"inputmode": "decimal", "autocomplete": "off"})
-        elif spec.kind == "multi":
-            fld = MultiCheckboxField(spec.label, choices=_choices(spec), validate_choice=False)
+        key: tuple = ("profile", docs.profile.sha256)
+    elif stage.kind == "sme":
+        key = ("sme", docs.sme.sha256, stage)
+    else:
+        key = ("cmmm", docs.cmmm.sha256, level or 1, cmmm_profile(docs, profile))
+    specs = _SPECS.get(key)
+    if specs is None:
+        if stage.kind == "profile":
+            specs = profile_specs(docs)
+        elif stage.kind == "sme":
+            specs = sme_specs(docs, stage)
         else:
-            fld = RadioField(spec.label, choices=_choices(spec), validate_choice=False)
-        setattr(StageForm, spec.name, fld)
-    data = {}
-    for spec in specs:
-        value = stored[spec.target].get(spec.key)
-        if spec.key in stored[spec.target]:
-            data[spec.name] = _format(spec, value)
-        elif spec.extra.get("suggestion"):
-            data[spec.name] = spec.extra["suggestion"]["option"]
-    return StageForm(formdata=formdata, data=data) if formdata is not None else StageForm(data=data)
+            specs = cmmm_specs(docs, key[2], key[3])
+        specs = _SPECS[key] = PageFields(specs)
+    return specs
 
 
-def collect(form: FlaskForm, specs: list[FieldSpec], require: bool) -> tuple[dict[str, dict[str, Any]], bool]:
-    """Parse and check every field. Returns the values per target and whether all were valid.
+class StagePage:
+    """One stage page's values as shown (stored ones, or what was posted) and the errors next to them.
 
-    Errors are attached to the fields in Chinese. With ``require``, required fields must be answered.
-    Empty fields come back as ``UNANSWERED``.
+    ``raw`` holds form text per field name (a list for multiple choice). ``posted`` names the fields
+    the POST carried: only those are saved. A browser posts every text input, the selected radio
+    of each group and, through a hidden empty value, every checkbox group even when none is ticked;
+    a radio group left unanswered is not posted, and so it does not clear what another tab saved.
+    """
+
+    def __init__(self, specs: PageFields, stored: dict[str, dict[str, Any]], profile: dict[str, Any],
+                 formdata=None):
+        self.specs = specs
+        self.raw: dict[str, Any] = {}
+        self.suggestions: dict[str, dict[str, Any]] = {}
+        self.errors: dict[str, list[str]] = {}
+        self.posted: set[str] = set()
+        for spec in specs:
+            values = stored[spec.target]
+            if spec.key in values:
+                self.raw[spec.name] = _format(spec, values[spec.key])
+            elif spec.extra.get("suggest_from"):
+                hint = suggestion(spec, profile)
+                if hint:
+                    self.suggestions[spec.name] = hint
+                    self.raw[spec.name] = hint["option"]
+            if formdata is not None and spec.name in formdata:
+                self.posted.add(spec.name)
+                self.raw[spec.name] = (formdata.getlist(spec.name) if spec.kind == "multi"
+                                       else formdata.get(spec.name))
+
+    def add_error(self, spec: FieldSpec, message: str) -> None:
+        self.errors.setdefault(spec.name, []).append(message)
+
+    def question(self, spec: FieldSpec) -> Markup:
+        return widgets.question(spec, self.raw.get(spec.name), self.errors.get(spec.name),
+                                self.suggestions.get(spec.name))
+
+
+def collect(page: StagePage, require: bool) -> tuple[dict[str, dict[str, Any]], bool]:
+    """Parse and check the posted fields. Returns the values per target and whether all were valid.
+
+    Errors are attached to the fields in Chinese. With ``require``, required fields must be answered
+    (posted or, when not posted, already stored). Empty fields come back as ``UNANSWERED``.
     """
     values: dict[str, dict[str, Any]] = {"profile": {}, "answers": {}}
     ok = True
-    for spec in specs:
-        fld = form[spec.name]
+    for spec in page.specs:
         try:
-            value = spec.parse(fld.data)
+            value = spec.parse(page.raw.get(spec.name))
         except (ValueError, TypeError) as exc:
-            fld.errors = list(fld.errors) + [str(exc) if isinstance(exc, ValueError) and str(exc).startswith("请") else "格式不正确"]
+            page.add_error(spec, str(exc) if isinstance(exc, ValueError) and str(exc).startswith("请") else "格式不正确")
             ok = False
             continue
+        if value is UNANSWERED and require and spec.required:
+            page.add_error(spec, "请选择一项" if spec.kind != "number" else "请填写此项")
+            ok = False
+        if spec.name not in page.posted:
+            continue
         if value is UNANSWERED:
-            if require and spec.required:
-                fld.errors = list(fld.errors) + ["请选择一项" if spec.kind != "number" else "请填写此项"]
-                ok = False
             values[spec.target][spec.key] = UNANSWERED
             continue
         try:
             values[spec.target][spec.key] = spec.check(value)
         except ScoreInputError as exc:
-            fld.errors = list(fld.errors) + [exc.message]
+            page.add_error(spec, exc.message)
             ok = False
     return values, ok
 
 
-def attach_error(form: FlaskForm, specs: list[FieldSpec], exc: ScoreInputError) -> bool:
+def attach_error(page: StagePage, exc: ScoreInputError) -> bool:
     """Show a service-level error (key ``profile.X`` / ``answers.Y``) next to its field."""
     target, _, key = exc.key.partition(".")
-    for spec in specs:
+    for spec in page.specs:
         if spec.target == target and spec.key == key:
-            form[spec.name].errors = list(form[spec.name].errors) + [exc.message]
+            page.add_error(spec, exc.message)
             return True
     return False
+
+
+def _conflicting(specs: list[FieldSpec], conflicts) -> list[tuple[FieldSpec, Any]]:
+    by_key = {(spec.target, spec.key): spec for spec in specs}
+    return [(by_key[(c.target, c.key)], c) for c in conflicts if (c.target, c.key) in by_key]
+
+
+def conflict_message(specs: list[FieldSpec], conflicts) -> str:
+    """The page-level message for a stale page: what changed, that nothing was lost, what to do."""
+    names = "、".join(short_name(spec) for spec, _ in _conflicting(specs, conflicts))
+    return (f"您打开本页之后，以下内容已在另一个窗口或设备上修改并保存：{names}。为避免互相覆盖，本页这次没有保存，"
+            f"已保存的内容都还在。请核对标出的题目（旁边列出了已保存的值）：要保留本页的填写，请再次保存；"
+            f"要采用已保存的值，请改回后保存，或重新打开本页。")
+
+
+def attach_conflicts(page: StagePage, conflicts) -> None:
+    """Next to each conflicting field: the value stored elsewhere and the one this page posted."""
+    for spec, c in _conflicting(page.specs, conflicts):
+        page.add_error(spec, f"已在别处保存为：{display_value(spec, c.stored)}；"
+                             f"本页填写的是：{display_value(spec, c.posted)}。")

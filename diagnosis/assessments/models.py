@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, DateTime, ForeignKey, String, Table, Text, UniqueConstraint, func, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import Enterprise, User, utcnow
@@ -11,6 +11,7 @@ from ..extensions import db
 
 DRAFT = "draft"
 SUBMITTED = "submitted"
+SUBMISSION = 1          # the sequence number of the result scored when a diagnosis is submitted
 
 
 class QuestionnaireVersion(db.Model):
@@ -24,7 +25,9 @@ class QuestionnaireVersion(db.Model):
     kind: Mapped[str] = mapped_column(String(20))
     title: Mapped[str] = mapped_column(String(200))
     sha256: Mapped[str] = mapped_column(String(64))
-    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # Tens of kilobytes of JSON, needed only the first time a process meets this version
+    # (catalog.document keeps the parsed document): not loaded with the row.
+    content: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -49,12 +52,20 @@ class Diagnosis(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Optimistic concurrency: every write of a draft (a stage save, the submission) adds one to the
+    # version, and only if the version it read is still the stored one; ``field_versions`` maps
+    # "profile.<key>" / "answers.<id>" to the version that last changed that value, so a page
+    # rendered at version v can tell which of its fields were changed elsewhere since.
+    version: Mapped[int] = mapped_column(default=0)
+    field_versions: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
 
-    enterprise: Mapped[Enterprise] = relationship()
+    # Loaded with the diagnosis: every page about one shows its enterprise (and the site header the
+    # logged-in user's, which is then found in the session instead of queried again).
+    enterprise: Mapped[Enterprise] = relationship(lazy="joined", innerjoin=True)
     created_by: Mapped[User] = relationship()
     instruments: Mapped[list[QuestionnaireVersion]] = relationship(secondary=diagnosis_instruments)
     results: Mapped[list["DiagnosisResult"]] = relationship(
-        back_populates="diagnosis", order_by="DiagnosisResult.id", cascade="all, delete-orphan")
+        back_populates="diagnosis", order_by="DiagnosisResult.sequence", cascade="all, delete-orphan")
 
     @property
     def is_submitted(self) -> bool:
@@ -71,13 +82,30 @@ class Diagnosis(db.Model):
         return f"ZZ{year}-{self.id:06d}"
 
 
+def _next_sequence(context) -> int:
+    """A row added without a sequence number gets the one after the diagnosis's newest. Two writers
+    racing for the same number are stopped by the unique constraint, not by this default."""
+    table = DiagnosisResult.__table__
+    diagnosis_id = context.get_current_parameters()["diagnosis_id"]
+    newest = context.connection.scalar(
+        select(func.max(table.c.sequence)).where(table.c.diagnosis_id == diagnosis_id))
+    return (newest or 0) + 1
+
+
 class DiagnosisResult(db.Model):
-    """A scoring of a submitted diagnosis. Rescoring adds a row; rows are never updated."""
+    """A scoring of a submitted diagnosis. Rescoring adds a row; rows are never updated.
+
+    ``sequence`` numbers a diagnosis's results: ``SUBMISSION`` (1) is the one scored when it was
+    submitted, each rescoring adds the next. The unique pair (diagnosis, sequence) is what makes
+    "one submission, one result row" hold even if two submits of one diagnosis ever got that far.
+    """
 
     __tablename__ = "diagnosis_result"
+    __table_args__ = (UniqueConstraint("diagnosis_id", "sequence", name="uq_diagnosis_result_sequence"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     diagnosis_id: Mapped[int] = mapped_column(ForeignKey("diagnosis.id", ondelete="CASCADE"), index=True)
+    sequence: Mapped[int] = mapped_column(default=_next_sequence)
     scoring_version: Mapped[str] = mapped_column(String(40))
     rules_version: Mapped[str] = mapped_column(String(64), default="")
     digest: Mapped[str] = mapped_column(String(64), default="")

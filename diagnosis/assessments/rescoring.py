@@ -1,7 +1,8 @@
 """Rescoring every submitted diagnosis in batches (``diagnosis rescore``).
 
 Reads only the frozen answers and the digest of the latest result, scores with the current engine
-and rules, and inserts a new result row where the digest differs. Nothing is updated in place.
+and rules, and inserts a new result row (the next sequence number) where the digest differs.
+Nothing is updated in place.
 """
 from __future__ import annotations
 
@@ -32,7 +33,8 @@ def _docs_for(version_ids: tuple[int, ...], questionnaire_key: str, cache: dict)
 
 # The encoded text goes into the JSON column as it is: encoded once for the digest and the insert.
 _INSERT = insert(DiagnosisResult).values(
-    diagnosis_id=bindparam("diagnosis_id"), scoring_version=bindparam("scoring_version"),
+    diagnosis_id=bindparam("diagnosis_id"), sequence=bindparam("sequence"),
+    scoring_version=bindparam("scoring_version"),
     rules_version=bindparam("rules_version"), digest=bindparam("digest"), created_at=bindparam("created_at"),
     data=type_coerce(bindparam("data_text"), result_json.EncodedJSON))
 
@@ -73,10 +75,12 @@ def _rescore_share(batch: int, index: int, workers: int) -> tuple[int, int]:
         if not rows:
             break
         ids = [r.id for r in rows]
-        newest = select(func.max(DiagnosisResult.id)).where(DiagnosisResult.diagnosis_id.in_(ids)).group_by(
-            DiagnosisResult.diagnosis_id)
-        digests = dict(db.session.execute(select(DiagnosisResult.diagnosis_id, DiagnosisResult.digest)
-                                          .where(DiagnosisResult.id.in_(newest))).all())
+        newest = (select(DiagnosisResult.diagnosis_id, func.max(DiagnosisResult.sequence).label("sequence"))
+                  .where(DiagnosisResult.diagnosis_id.in_(ids)).group_by(DiagnosisResult.diagnosis_id).subquery())
+        latest = {did: (digest, sequence) for did, digest, sequence in db.session.execute(
+            select(DiagnosisResult.diagnosis_id, DiagnosisResult.digest, DiagnosisResult.sequence).join(
+                newest, (newest.c.diagnosis_id == DiagnosisResult.diagnosis_id)
+                & (newest.c.sequence == DiagnosisResult.sequence)))}
         pins: dict[int, list[int]] = {}
         for did, vid in db.session.execute(select(diagnosis_instruments.c.diagnosis_id,
                                                   diagnosis_instruments.c.questionnaire_version_id)
@@ -89,8 +93,10 @@ def _rescore_share(batch: int, index: int, workers: int) -> tuple[int, int]:
                                    r.profile, r.answers)
             text = result_json.encode(result)
             digest = result_json.digest(text)
-            if digest != digests.get(r.id):
-                new_rows.append({"diagnosis_id": r.id, "scoring_version": result["scoring_version"],
+            last_digest, last_sequence = latest.get(r.id, (None, 0))
+            if digest != last_digest:
+                new_rows.append({"diagnosis_id": r.id, "sequence": last_sequence + 1,
+                                 "scoring_version": result["scoring_version"],
                                  "rules_version": docs.upgrades.sha256 if docs.upgrades else "",
                                  "digest": digest, "data_text": text, "created_at": utcnow()})
         if new_rows:

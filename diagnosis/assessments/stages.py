@@ -76,11 +76,19 @@ class CmmmProgress:
                 f"更高等级的要求不再询问，按 0 计。")
 
 
+_STAGES: dict[tuple[str, ...], list[Stage]] = {}
+
+
 def stages(docs: Docs) -> list[Stage]:
-    out = []
-    for st in docs.suite.data["stages"]:
-        kind = "profile" if st["source"] == "profile" else docs.parts[st["source"]].kind
-        out.append(Stage(st["key"], st["title"], kind, tuple(st.get("dimensions", ())), bool(st.get("scenes"))))
+    """The suite's stages in order (built once per set of document versions; do not change the list)."""
+    key = (docs.suite.sha256, *(d.sha256 for d in docs.parts.values()))
+    out = _STAGES.get(key)
+    if out is None:
+        out = []
+        for st in docs.suite.data["stages"]:
+            kind = "profile" if st["source"] == "profile" else docs.parts[st["source"]].kind
+            out.append(Stage(st["key"], st["title"], kind, tuple(st.get("dimensions", ())), bool(st.get("scenes"))))
+        _STAGES[key] = out
     return out
 
 
@@ -117,8 +125,10 @@ def cmmm_progress(docs: Docs, profile: dict[str, Any], answers: dict[str, Any]) 
                         next_level=min(unanswered) if unanswered else None, unanswered=unanswered)
 
 
-def missing_in_stage(docs: Docs, stage: Stage, profile: dict[str, Any], answers: dict[str, Any]) -> int:
-    """How many required answers of the stage are still missing (0 = complete)."""
+def missing_in_stage(docs: Docs, stage: Stage, profile: dict[str, Any], answers: dict[str, Any],
+                     cmmm: CmmmProgress | None = None) -> int:
+    """How many required answers of the stage are still missing (0 = complete); ``cmmm`` is the
+    maturity progress of these answers when the caller has it already."""
     if stage.kind == "profile":
         return sum(1 for key, f in profile_fields(docs.profile.data).items()
                    if f.get("required") and profile.get(key) is None)
@@ -128,7 +138,9 @@ def missing_in_stage(docs: Docs, stage: Stage, profile: dict[str, Any], answers:
         else:
             ids = [q["id"] for q in sme_questions(docs, stage)]
         return sum(1 for i in ids if answers.get(i) in (None, []))
-    return sum(cmmm_progress(docs, profile, answers).unanswered.values()) if profile.get("industry_type") else 1
+    if not profile.get("industry_type"):
+        return 1
+    return sum((cmmm or cmmm_progress(docs, profile, answers)).unanswered.values())
 
 
 def first_incomplete(docs: Docs, profile: dict[str, Any], answers: dict[str, Any]) -> Stage | None:

@@ -12,7 +12,7 @@ from ..ids import database_id
 from ..roles import role_required
 from ..scoring import ScoreInputError
 from . import services, signals
-from .forms import attach_error, build_form, collect, specs_for
+from .forms import StagePage, attach_conflicts, attach_error, collect, conflict_message, specs_for
 from .models import Diagnosis
 from .stages import LEVEL_NAMES, cmmm_progress, stage_by_key, stages
 
@@ -86,50 +86,83 @@ def stage(diagnosis_id: int, stage_key: str):
         level = max(1, min(level, cmmm.asked_up_to))
     specs = specs_for(docs, current, diagnosis.profile, level)
     stored = {"profile": diagnosis.profile, "answers": diagnosis.answers}
-    form = build_form(specs, stored, formdata=request.form if request.method == "POST" else None)
-    if request.method == "POST" and form.validate():
-        action = request.form.get("action", "next")
-        values, ok = collect(form, specs, require=(action == "next"))
+    page = StagePage(specs, stored, diagnosis.profile, formdata=request.form if request.method == "POST" else None)
+    version, status = diagnosis.version, 200
+    if request.method == "POST":     # CSRF checked by CSRFProtect before the view runs
+        seen = _seen_version()
+        version = diagnosis.version if seen is None else seen   # a re-shown page keeps what it was rendered at
+        action, target = _action()
+        values, ok = collect(page, require=(action == "next"))
         if ok:
             try:
-                services.save_stage(diagnosis, values)
+                services.save_stage(diagnosis, values, seen_version=seen, docs=docs)
             except ScoreInputError as exc:
-                if not attach_error(form, specs, exc):
+                if not attach_error(page, exc):
                     flash(exc.message, "danger")
+            except services.StageConflict as exc:
+                flash(conflict_message(specs, exc.conflicts), "danger")
+                attach_conflicts(page, exc.conflicts)
+                version, status = exc.version, 409
             except services.DiagnosisError as exc:
                 flash(exc.message, "danger")
-                return redirect(url_for(".result", diagnosis_id=diagnosis.id))
+                return redirect(url_for(".result", diagnosis_id=diagnosis_id))
             else:
-                return _after_save(diagnosis, docs, all_stages, position, level, action)
-        flash("本页有需要更正的地方（已在题目旁标出），本页内容尚未保存；之前保存的内容不受影响。", "danger")
-    elif request.method == "POST":
-        flash("页面已过期，请重新提交。", "danger")
+                return _after_save(diagnosis, diagnosis_id, docs, all_stages, position, level, action, target)
+        if status != 409:
+            flash("本页有需要更正的地方（已在题目旁标出），本页内容尚未保存；之前保存的内容不受影响。", "danger")
     return render_template(
         "enterprise/stage.html", diagnosis=diagnosis, stage=current, stages=all_stages, position=position,
-        progress=services.progress(diagnosis, docs), form=form, specs=specs, level=level, cmmm=cmmm,
-        level_names=LEVEL_NAMES)
+        progress=services.progress(diagnosis, docs, cmmm if request.method == "GET" else None), page=page,
+        level=level, cmmm=cmmm, level_names=LEVEL_NAMES, version=version, conflict=status == 409), status
 
 
-def _after_save(diagnosis, docs, all_stages, position, level, action):
+def _seen_version() -> int | None:
+    """The diagnosis version the posted page was rendered at (None from a client that sends none)."""
+    raw = request.form.get("version", "")
+    return int(raw) if raw.isascii() and raw.isdigit() else None
+
+
+def _action() -> tuple[str, str]:
+    """The button that posted the page: next, back, save, or goto:<stage>[:<level>] / goto:submit
+    from the step bar, which saves like "save" (no required-field checks) and then goes there."""
+    action, _, target = request.form.get("action", "next").partition(":")
+    return (action, target) if action in ("next", "back", "save", "goto") else ("next", "")
+
+
+def _goto(diagnosis_id: int, docs, target: str):
+    key, _, level = target.partition(":")
+    if key == "submit":
+        return redirect(url_for(".confirm", diagnosis_id=diagnosis_id))
+    if stage_by_key(docs, key) is None:
+        return redirect(url_for(".resume", diagnosis_id=diagnosis_id))
+    return redirect(url_for(".stage", diagnosis_id=diagnosis_id, stage_key=key,
+                            level=int(level) if level.isascii() and level.isdigit() else None))
+
+
+def _after_save(diagnosis, diagnosis_id, docs, all_stages, position, level, action, target):
+    """Where a saved page goes. After the commit the diagnosis is read again only when needed
+    (the maturity stage's next level depends on the answers just saved)."""
     here = all_stages[position]
+    if action == "goto":
+        return _goto(diagnosis_id, docs, target)
     if action == "save":
         flash("已暂存。可以随时从首页继续填写。", "success")
         return redirect(request.full_path if request.query_string else request.path)
     if action == "back":
         if here.kind == "cmmm" and level and level > 1:
-            return redirect(url_for(".stage", diagnosis_id=diagnosis.id, stage_key=here.key, level=level - 1))
+            return redirect(url_for(".stage", diagnosis_id=diagnosis_id, stage_key=here.key, level=level - 1))
         if position > 0:
-            return redirect(url_for(".stage", diagnosis_id=diagnosis.id, stage_key=all_stages[position - 1].key))
+            return redirect(url_for(".stage", diagnosis_id=diagnosis_id, stage_key=all_stages[position - 1].key))
         return redirect(url_for(".home"))
     if here.kind == "cmmm":
         progress = cmmm_progress(docs, diagnosis.profile, diagnosis.answers)
         if level < progress.asked_up_to:
             flash(progress.reason_for(level + 1), "success")
-            return redirect(url_for(".stage", diagnosis_id=diagnosis.id, stage_key=here.key, level=level + 1))
+            return redirect(url_for(".stage", diagnosis_id=diagnosis_id, stage_key=here.key, level=level + 1))
         flash(progress.stop_reason(), "info")
     if position + 1 < len(all_stages):
-        return redirect(url_for(".stage", diagnosis_id=diagnosis.id, stage_key=all_stages[position + 1].key))
-    return redirect(url_for(".confirm", diagnosis_id=diagnosis.id))
+        return redirect(url_for(".stage", diagnosis_id=diagnosis_id, stage_key=all_stages[position + 1].key))
+    return redirect(url_for(".confirm", diagnosis_id=diagnosis_id))
 
 
 @bp.route("/diagnoses/<int:diagnosis_id>/submit", methods=["GET", "POST"])
@@ -142,6 +175,9 @@ def confirm(diagnosis_id: int):
     if request.method == "POST":  # CSRF checked by CSRFProtect before the view runs
         try:
             services.submit(diagnosis)
+        except services.AlreadySubmitted:
+            flash("该诊断已经提交，结果如下。", "info")        # e.g. a second click, or another tab
+            return redirect(url_for(".result", diagnosis_id=diagnosis.id))
         except services.DiagnosisError as exc:
             flash(exc.message, "danger")
             if exc.stage:
@@ -149,9 +185,11 @@ def confirm(diagnosis_id: int):
         else:
             flash("诊断已提交，结果如下。", "success")
             return redirect(url_for(".result", diagnosis_id=diagnosis.id))
-    cmmm = cmmm_progress(docs, diagnosis.profile, diagnosis.answers) if docs.cmmm and diagnosis.profile.get("industry_type") else None
-    return render_template("enterprise/confirm.html", diagnosis=diagnosis, progress=services.progress(diagnosis, docs),
-                           cmmm=cmmm, level_names=LEVEL_NAMES)
+    cmmm = None
+    if docs.cmmm and diagnosis.profile.get("industry_type"):
+        cmmm = cmmm_progress(docs, diagnosis.profile, diagnosis.answers)
+    return render_template("enterprise/confirm.html", diagnosis=diagnosis,
+                           progress=services.progress(diagnosis, docs, cmmm), cmmm=cmmm, level_names=LEVEL_NAMES)
 
 
 @bp.route("/diagnoses/<int:diagnosis_id>")

@@ -4,7 +4,7 @@ Every existing user gets a random token, so sessions signed before this migratio
 the user id) stop working: users log in again once.
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0003
 """
 import secrets
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004"
-down_revision = "0002"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
