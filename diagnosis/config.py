@@ -42,6 +42,7 @@ def defaults(instance_path: str) -> dict:
         "API_TOKEN_HOURS": 24,
         # Passwords: minimum length; common passwords (diagnosis/accounts/common-passwords.txt) are refused.
         "PASSWORD_MIN_LENGTH": 10,
+        "PASSWORD_RESET_HOURS": 2,         # how long a password-reset link works (diagnosis.accounts.reset)
         # Rate limits (Flask-Limiter notation). Counts live in Redis when REDIS_URL is set, so several
         # app servers share them; otherwise in the process. Only failed logins count against the
         # login limits, so many users logging in from one address (an office, a load test) are fine.
