@@ -6,7 +6,7 @@ from diagnosis.accounts.next_url import safe_next
 
 FOREIGN = ["//evil.com", "https://evil.com/x", "/%09/evil.com", "/%0d%0a/evil.com", "/%0a/evil.com",
            "/%5Cevil.com", "%5C%5Cevil.com", "/%5C/evil.com", "javascript:alert(1)", "evil.com",
-           "/%00/evil.com", "http:/evil.com", "/" + "a" * 3000]
+           "http:/evil.com", "/" + "a" * 3000]
 
 
 @pytest.mark.parametrize("next_param", FOREIGN)
@@ -15,6 +15,11 @@ def test_login_never_redirects_to_another_host(client, enterprise_user, next_par
     assert response.status_code == 302
     location = response.headers["Location"]
     assert location == "/", location
+
+
+def test_a_next_with_a_nul_byte_is_refused_before_logging_in(client, enterprise_user):
+    response = client.post("/login?next=/%00/evil.com", data={"email": enterprise_user.email, "password": PASSWORD})
+    assert response.status_code == 400 and "Location" not in response.headers
 
 
 @pytest.mark.parametrize("next_param", ["/enterprise", "/diagnoses/1/stages/profile?level=2"])

@@ -79,7 +79,7 @@ def expect_stage(page: Page, title: str) -> None:
 
 def step_bar(page: Page, label: str) -> None:
     """Click a step of the progress bar above the stage, e.g. ``"1. 企业概况"``."""
-    page.locator("[aria-label='诊断进度']").get_by_text(label).click()
+    page.locator("[aria-label^='诊断进度']").get_by_text(label).click()
 
 
 def save_and_continue(page: Page) -> None:
