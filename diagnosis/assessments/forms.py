@@ -17,6 +17,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from ..scoring import cmmm as cmmm_mod
 from ..scoring import sme as sme_mod
 from ..scoring.errors import ScoreInputError
+from ..scoring.figures import compile_figures, implied_option
 from ..scoring.profile import check_value
 from .stages import UNANSWERED, Docs, Stage, cmmm_profile, sme_questions, sme_scene_groups
 
@@ -127,9 +128,12 @@ def profile_specs(docs: Docs) -> list[FieldSpec]:
     return specs
 
 
-def sme_specs(docs: Docs, stage: Stage, profile: dict[str, Any]) -> list[FieldSpec]:
+def sme_specs(docs: Docs, stage: Stage, profile: dict[str, Any], answers: dict[str, Any] | None = None
+              ) -> list[FieldSpec]:
     doc = docs.sme
     compiled = sme_mod.compile_sme(doc.data, doc.sha256)
+    figs = compile_figures(doc.data, doc.sha256)
+    answers = answers or {}
     check = lambda key: (lambda v: sme_mod.check_answer(compiled, key, v))  # noqa: E731
     specs: list[FieldSpec] = []
     if stage.scenes:
@@ -152,28 +156,22 @@ def sme_specs(docs: Docs, stage: Stage, profile: dict[str, Any]) -> list[FieldSp
                          group=f"{dims[q['dimension']]} · {q.get('topic', '')}".rstrip(" ·"))
         if q["type"] == "multi":
             spec.extra["exclusive"] = next((o["key"] for o in q["options"] if o.get("exclusive")), None)
-        suggestion = _suggest(q, profile)
+        # The option the figures entered so far imply is pre-selected (the consistency check compares them).
+        suggestion = implied_option(figs, q["id"], profile, answers)
         if suggestion:
             spec.extra["suggestion"] = suggestion
         specs.append(spec)
+        taken = []
         for col in q.get("collects", []) or []:
+            source = col.get("from_profile")
+            if source and profile.get(source) is not None:     # not asked again: the profile has it
+                taken.append(f"{col['label']} {profile[source]:g} {col.get('unit', '')}".rstrip())
+                continue
             specs.append(_field_spec(col, "answers", spec.group, check(col["key"]), key=col["key"]))
             specs[-1].extra["collected_for"] = q["id"]
+        if taken:
+            spec.help = (spec.help + " " if spec.help else "") + f"（{'、'.join(taken)}取自企业概况。）"
     return specs
-
-
-def _suggest(q: dict, profile: dict[str, Any]) -> dict[str, Any] | None:
-    src = q.get("suggest_from")
-    if not src:
-        return None
-    num, den = profile.get(src["numerator"]), profile.get(src["denominator"])
-    if num is None or not den:
-        return None
-    rate = num / den
-    for key, (low, high) in q["bands"].items():
-        if (low == 0 and rate <= high) or low < rate <= high:
-            return {"option": key, "rate": rate}
-    return None
 
 
 def cmmm_specs(docs: Docs, level: int, profile: dict[str, Any]) -> list[FieldSpec]:
@@ -193,11 +191,12 @@ def cmmm_specs(docs: Docs, level: int, profile: dict[str, Any]) -> list[FieldSpe
     return specs
 
 
-def specs_for(docs: Docs, stage: Stage, profile: dict[str, Any], level: int | None = None) -> list[FieldSpec]:
+def specs_for(docs: Docs, stage: Stage, profile: dict[str, Any], level: int | None = None,
+              answers: dict[str, Any] | None = None) -> list[FieldSpec]:
     if stage.kind == "profile":
         return profile_specs(docs)
     if stage.kind == "sme":
-        return sme_specs(docs, stage, profile)
+        return sme_specs(docs, stage, profile, answers)
     return cmmm_specs(docs, level or 1, profile)
 
 

@@ -13,7 +13,7 @@ from .. import catalog
 from ..accounts.models import Role, User, utcnow
 from ..extensions import db
 from ..scoring import ScoreInputError, score_answers
-from ..scoring.engine import validate_answers
+from ..scoring.engine import Reference, validate_answers
 from ..scoring.profile import validate_profile
 from . import result_json
 from .models import DRAFT, SUBMITTED, Diagnosis, DiagnosisResult, QuestionnaireVersion, Review, Share
@@ -120,7 +120,7 @@ def submit(diagnosis: Diagnosis) -> DiagnosisResult:
         answers = validate_answers(list(docs.parts.values()), profile, answers)
     except ScoreInputError as exc:
         raise DiagnosisError(f"答案需要更正：{exc}") from exc
-    result = _score(docs, profile, answers)
+    result = _score(docs, profile, answers, diagnosis.enterprise.industry_code)
     diagnosis.answers = answers
     diagnosis.status = SUBMITTED
     diagnosis.submitted_at = utcnow()
@@ -141,8 +141,9 @@ def result_row(diagnosis_id: int, docs: Docs, result: dict[str, Any]) -> Diagnos
                            digest=result_digest(result), data=result)
 
 
-def _score(docs: Docs, profile: dict[str, Any], answers: dict[str, Any]) -> dict[str, Any]:
-    return score_answers(docs.suite, list(docs.parts.values()), docs.profile, docs.upgrades, profile, answers)
+def _score(docs: Docs, profile: dict[str, Any], answers: dict[str, Any], industry: str | None = None) -> dict[str, Any]:
+    return score_answers(docs.suite, list(docs.parts.values()), docs.profile, docs.upgrades, profile, answers,
+                         reference=Reference.of(catalog.library()), industry=industry)
 
 
 def rescore(diagnosis: Diagnosis) -> DiagnosisResult | None:
@@ -150,7 +151,7 @@ def rescore(diagnosis: Diagnosis) -> DiagnosisResult | None:
     if diagnosis.status != SUBMITTED:
         return None
     docs = documents(diagnosis)
-    result = _score(docs, diagnosis.profile, diagnosis.answers)
+    result = _score(docs, diagnosis.profile, diagnosis.answers, diagnosis.enterprise.industry_code)
     current = diagnosis.result
     if current is not None and current.digest == result_digest(result):
         return None

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import catalog
 from ..assessments import services
 from ..assessments.models import Diagnosis
+from ..scoring.labels import Labels, indicator_rows, plan_status
 from . import charts
 from .inputs import peer_averages
 
@@ -29,7 +31,17 @@ def result_page_context(diagnosis: Diagnosis) -> dict[str, Any]:
     sme = data.get("sme") or (data if "total" in data else None)
     cmmm = data.get("cmmm") or (data if "level_scores" in data else None)
     peers = peer_averages(diagnosis) if cmmm else None
+    lib = catalog.library()
+    docs = services.documents(diagnosis)
+    targets = lib.of_kind("targets")
+    submitted_on = (diagnosis.submitted_at or diagnosis.created_at).date()
     return {
+        "labels": Labels.of(lib),
+        "indicator_rows": indicator_rows(targets[0].data if targets else None, docs.profile.data, data,
+                                         diagnosis.profile, submitted=diagnosis.is_submitted),
+        "plan": plan_status(data.get("plan"), submitted_on),
+        "flags": (data.get("consistency") or {}).get("flags", []),
+        "policies": data.get("policies", []),
         "result": data,
         "sme": sme,
         "cmmm": cmmm,
