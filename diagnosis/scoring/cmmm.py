@@ -95,29 +95,27 @@ def score_cmmm(compiled: Compiled, answers: dict[str, Any], profile: str) -> dic
     # Sub-domain score per level: mean over applicable (non-null) items; None when nothing applies.
     get = answers.get
     sub_scores: dict[str, dict[int, float | None]] = {}
-    for sd in compiled.subdomains:
+    num = [0.0] * 6
+    den = [0.0] * 6
+    for sd, w, flat in _prepared(compiled, profile):
         per_level: dict[int, float | None] = {}
-        tailored = weights[sd.key] <= 0
-        for level, ids in sd.items.items():
-            if tailored:
+        if w <= 0:
+            for level, _, _ in flat:
                 per_level[level] = None
-                continue
-            values = [get(item, 0.0) for item in ids]
-            if None in values:
-                values = [v for v in values if v is not None]
-            per_level[level] = sum(values) / len(values) if values else None
+            sub_scores[sd.key] = per_level
+            continue
+        for level, ids, zeros in flat:
+            try:
+                mean = sum(map(get, ids, zeros)) / len(ids)
+            except TypeError:           # a None (not applicable) among the ratings
+                values = [v for v in map(get, ids, zeros) if v is not None]
+                mean = sum(values) / len(values) if values else None
+            per_level[level] = mean
+            if mean is not None:
+                num[level] += w * mean
+                den[level] += w
         sub_scores[sd.key] = per_level
-    raw_levels: dict[int, float] = {}
-    for level in range(1, 6):
-        num = den = 0.0
-        for sd in compiled.subdomains:
-            s = sub_scores[sd.key].get(level)
-            if s is None:
-                continue
-            w = weights[sd.key]
-            num += w * s
-            den += w
-        raw_levels[level] = num / den if den else 0.0
+    raw_levels = {level: (num[level] / den[level] if den[level] else 0.0) for level in range(1, 6)}
     k = 0
     while k < 5 and raw_levels[k + 1] + EPS >= threshold:
         k += 1
@@ -255,6 +253,21 @@ def standing(compiled: Compiled, subdomains: dict[str, dict], k: int, asked: int
         "labels": STANDING,
         "rule": STANDING_RULE,
     }
+
+
+_PREPARED: dict[tuple[int, str], list] = {}
+
+
+def _prepared(compiled: Compiled, profile: str) -> list[tuple[Subdomain, float, tuple]]:
+    """Per sub-domain: its weight in the profile and (level, item ids, zeros) for a fast mean."""
+    key = (id(compiled), profile)
+    hit = _PREPARED.get(key)
+    if hit is None:
+        weights = compiled.doc["profiles"][profile]["weights"]
+        hit = _PREPARED[key] = [(sd, weights[sd.key], tuple((level, ids, (0.0,) * len(ids))
+                                                             for level, ids in sd.items.items()))
+                                for sd in compiled.subdomains]
+    return hit
 
 
 _STATIC: dict[tuple[int, str], dict[str, dict]] = {}

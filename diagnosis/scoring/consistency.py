@@ -90,7 +90,7 @@ def cmmm_vs_sme(i: Inputs) -> dict | None:
 
 
 def cmmm_uniform(i: Inputs) -> dict | None:
-    if not i.cmmm or i.cmmm_doc is None or i.cmmm["asked_up_to"] < 2:
+    if not i.cmmm or i.cmmm_doc is None or i.cmmm["level"] < 2:     # uniform ratings inflate only upwards
         return None
     get = i.answers.get
     ratings = [v for level in range(1, i.cmmm["asked_up_to"] + 1) for item in i.cmmm_items[level]

@@ -36,7 +36,8 @@ class Describer:
         self.sme_grades: dict[int, str] = {}
         self._thresholds: dict[int, tuple[dict, str]] = {}
         # Keys hold the ids of the catalog's conditions, kept alive by the compiled catalog.
-        self._leaves: dict[tuple, tuple[str, str, str]] = {}
+        self._leaves: dict[tuple, dict[str, Any]] = {}
+        self._kinds: dict[int, tuple[dict, tuple]] = {}
         for section in profile_doc["sections"]:
             for f in section["fields"]:
                 fact = f"profile.{f['key']}"
@@ -184,23 +185,41 @@ class Describer:
         entries = self._reasons_of(leaves, facts, details)
         return entries, "；".join(e["text"] for e in entries)
 
-    def _leaf(self, cond: dict, facts: dict, details: dict) -> dict[str, Any]:
+    def _kind(self, cond: dict) -> tuple[str, str, str | None]:
+        """(fact, kind, detail key) of a condition: kind w = manual-job headcount, r = robots,
+        i = indicator (its detail key), s = maturity sub-domain, "" = other. Cached by identity."""
+        hit = self._kinds.get(id(cond))
+        if hit is None or hit[0] is not cond:
+            fact = cond["fact"]
+            if fact in self.workers:
+                kind, key = "w", None
+            elif fact == ROBOTS:
+                kind, key = "r", None
+            elif fact.startswith("indicator."):
+                kind, key = "i", fact[len("indicator."):]
+            elif fact.startswith("subdomain."):
+                kind, key = "s", None
+            else:
+                kind, key = "", None
+            hit = self._kinds[id(cond)] = (cond, (fact, kind, key))
+        return hit[1]
+
+    def _leaf(self, cond: dict, fact: str, kind: str, key: str | None, facts: dict, details: dict) -> dict[str, Any]:
         """The reason entry of one condition and the value it met, memoized (shared: never mutated)."""
-        fact = cond["fact"]
         value = facts.get(fact)
-        if fact[:10] == "indicator.":
-            extra = (details.get(fact[10:]) or _EMPTY).get("basis")
-        elif fact[:10] == "subdomain.":
+        if kind == "i":
+            extra = (details.get(key) or _EMPTY).get("basis")
+        elif kind == "s":
             extra = facts.get("cmmm.target_level")
         else:
             extra = None
-        key = (id(cond), tuple(value) if value.__class__ is list else value, extra)
-        hit = self._leaves.get(key)
+        memo_key = (id(cond), tuple(value) if value.__class__ is list else value, extra)
+        hit = self._leaves.get(memo_key)
         if hit is None:
             if len(self._leaves) > 50_000:
                 self._leaves.clear()
-            hit = self._leaves[key] = {
-                "fact": fact, "facts": [fact], "question": self.labels.get(fact, fact),
+            hit = self._leaves[memo_key] = {
+                "fact": fact, "facts": (fact,), "question": self.labels.get(fact, fact),
                 "answer": self.value(fact, value), "threshold": self._cached_threshold(cond),
                 "text": self.sentence(cond, value, facts, details)}
         return hit
@@ -210,21 +229,21 @@ class Describer:
         by_fact: dict[str, int] = {}
         jobs: dict[str, int] | None = None
         robots_cond = None
-        workers = self.workers
+        kinds = self._kind
         for cond, _ in leaves:
-            fact = cond["fact"]
-            if fact in workers:
+            fact, kind, key = kinds(cond)
+            if kind == "w":
                 if jobs is None:
                     jobs = {}
                 jobs[fact] = facts.get(fact)
                 continue
-            if fact == ROBOTS:
+            if kind == "r":
                 robots_cond = cond
                 continue
             at = by_fact.get(fact)
             if at is None:
                 by_fact[fact] = len(entries)
-                entries.append(self._leaf(cond, facts, details))
+                entries.append(self._leaf(cond, fact, kind, key, facts, details))
                 continue
             entry = entries[at]
             threshold = self._cached_threshold(cond)

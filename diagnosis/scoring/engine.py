@@ -52,7 +52,19 @@ def parts_of(questionnaire: Document, library_get) -> list[Document]:
 
 
 _CHECKERS: dict[tuple, dict[str, Callable[[Any, str], Any]]] = {}
-_SCALE_ITEMS: dict[int, frozenset] = {}     # id of a checker table -> its maturity item ids (tables live forever)
+_FAST: dict[int, tuple] = {}     # id of a checker table (tables live forever) -> what the fast checks need
+
+
+def _fast_checks(parts: list[Document]) -> tuple[frozenset, dict[str, frozenset], frozenset]:
+    scale, singles, scenes = set(), {}, set()
+    for doc in parts:
+        if doc.kind == "cmmm":
+            scale.update(cmmm_mod.compile_cmmm(doc.data, doc.sha256).item_index)
+        else:
+            c = sme_mod.compile_sme(doc.data, doc.sha256)
+            singles.update({qid: frozenset(q.points) for qid, q in c.questions.items() if q.type == "single"})
+            scenes.update(c.scenes)
+    return frozenset(scale), singles, frozenset(scenes)
 
 
 def _checkers(parts: list[Document], profile: dict) -> dict[str, Callable[[Any, str], Any]]:
@@ -84,16 +96,26 @@ def validate_answers(parts: list[Document], profile: dict, answers: Any, prefix:
     if not isinstance(answers, dict):
         raise ScoreInputError(prefix, "应为对象：题号 → 答案")
     table = _checkers(parts, profile)
-    scale = _SCALE_ITEMS.get(id(table))
-    if scale is None:
-        scale = _SCALE_ITEMS[id(table)] = frozenset(k for doc in parts if doc.kind == "cmmm"
-                                                    for k in cmmm_mod.compile_cmmm(doc.data, doc.sha256).item_index)
+    fast = _FAST.get(id(table))
+    if fast is None:
+        fast = _FAST[id(table)] = _fast_checks(parts)
+    scale, singles, scenes = fast
+    scale_set = cmmm_mod.SCALE_SET
     clean: dict[str, Any] = {}
     explain_ids = None
     for key, value in answers.items():
-        # The common case first: a maturity rating on the scale, checked without a call.
-        if key in scale and (value.__class__ is float or value.__class__ is int) and value in cmmm_mod.SCALE_SET:
-            clean[key] = float(value)
+        # The common cases first, checked without a call: a maturity rating on the scale, an option
+        # letter of a single-choice question, a scene level 0-4. Anything else gets the full check.
+        cls = value.__class__
+        if cls is float or cls is int:
+            if key in scale and value in scale_set:
+                clean[key] = float(value)
+                continue
+            if cls is int and key in scenes and 0 <= value <= 4:
+                clean[key] = value
+                continue
+        elif cls is str and value in singles.get(key, ()):
+            clean[key] = value
             continue
         check = table.get(key)
         if check is not None:

@@ -122,18 +122,16 @@ def implied_option(figs: Figures | None, qid: str, profile: dict, answers: dict,
                            f"（{_num(num)} ÷ {_num(den)}），对应“{option}. {_option_text(figs, qid, option)}”")
         return out
     (cn, cd), (pn, pd) = spec["current"], spec["previous"]
-    values = {k: figure(figs, k, profile, answers) for k in (cn, cd, pn, pd)}
-    if values[cn] is None or values[pn] is None or not values[cd] or not values[pd]:
+    a, b, c, d = (figure(figs, k, profile, answers) for k in (cn, cd, pn, pd))
+    if a is None or c is None or not b or not d or not c:
         return None
     scale = spec.get("scale", 1)
-    current, previous = values[cn] / values[cd] * scale, values[pn] / values[pd] * scale
-    if previous == 0:
-        return None
+    current, previous = a / b * scale, c / d * scale
     change = current / previous - 1
     direction = "flat" if abs(change) <= spec["tolerance"] else ("up" if change > 0 else "down")
     option = spec["options"][direction]
     out = {"option": option, "rate": change, "kind": "trend", "direction": direction,
-           "current": current, "previous": previous, "figures": values}
+           "current": current, "previous": previous, "figures": {cn: a, cd: b, pn: c, pd: d}}
     if text:
         unit = f" {spec['unit']}" if spec.get("unit") else ""
         moved = {"flat": "基本持平", "up": f"上升 {abs(change) * 100:.1f}%",

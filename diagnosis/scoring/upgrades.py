@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from .estimates import estimate, quantity
+
 Facts = dict[str, Any]
 
 
@@ -288,7 +290,7 @@ def _template(catalog: dict, c: _Catalog, up: dict, variant: dict, action: str, 
                "effort": up["effort"], "impact": up["impact"], "serves": up["serves"], "moves": up["moves"]}
         if key:
             _TEMPLATES[key] = hit
-    return dict(hit)
+    return hit
 
 
 _PLAN_TARGETS: dict[int, tuple[dict, dict]] = {}
@@ -361,12 +363,11 @@ def recommend(catalog: dict, facts: Facts, describe, version: str | None = None,
                 score *= beyond
         if focus:
             score *= fit_bonus
-        rec = _template(catalog, c, up, variant, action, level, version)
-        rec["fit"] = "focus" if focus else "general"
-        rec["gap"] = round(gap, 4)
-        rec["plan_gap"] = round(plan_gap, 4) if plan_gap else 0.0
-        rec["score"] = round(score, 4)
-        rec["because"], rec["reason_text"] = reasons(leaves, facts, details)
+        because, reason_text = reasons(leaves, facts, details)
+        rec = {**_template(catalog, c, up, variant, action, level, version),
+               "fit": "focus" if focus else "general", "gap": round(gap, 4),
+               "plan_gap": round(plan_gap, 4) if plan_gap else 0.0, "score": round(score, 4),
+               "because": because, "reason_text": reason_text}
         workers = _NO_WORKERS
         if u.workers:
             workers = {name: facts.get(field) for field, name in u.workers if (facts.get(field) or 0) > 0}
@@ -404,7 +405,6 @@ _CONSTANT_ESTIMATES: dict[tuple, dict | None] = {}
 
 
 def _estimate(u: _Upgrade, catalog: dict, counts: dict, workers: dict, version: str | None) -> dict | None:
-    from .estimates import estimate, quantity
     spec = u.up.get("estimate")
     if not spec:
         return None
@@ -416,7 +416,7 @@ def _estimate(u: _Upgrade, catalog: dict, counts: dict, workers: dict, version: 
             if key:
                 _CONSTANT_ESTIMATES[key] = hit
         return hit
-    values = tuple(quantity(name, counts, workers) for name in u.quantities)
+    values = tuple([quantity(name, counts, workers) for name in u.quantities])
     jobs = tuple(sorted(workers, key=lambda k: -workers[k])) if workers else ()
     key = (version, u.up["id"], values, jobs)
     hit = _ESTIMATES.get(key)
