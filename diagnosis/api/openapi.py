@@ -12,7 +12,11 @@ _SCORE_INPUT = {
         "profile": {"type": "object", "description": "enterprise profile fields (see GET /questionnaires/profile stages)"},
         "answers": {"type": "object", "additionalProperties": True, "description":
                     "question id -> answer: an option letter (single), a list of letters (multi), 0-4 (scene), "
-                    "0/0.5/0.8/1 or null (maturity items)"},
+                    "0/0.5/0.8/1 or null (maturity items); explain.<flag id> -> the enterprise's explanation "
+                    "of a consistency flag (text, at most 500 characters)"},
+        "industry": {"type": "string", "pattern": "^[0-9]{2}$", "description":
+                     "the enterprise's GB/T 4754 manufacturing division (13-43): fits the upgrade catalog and "
+                     "the policy hooks to the industry"},
     },
 }
 
