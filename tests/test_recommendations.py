@@ -290,3 +290,22 @@ def test_policy_hooks_cite_their_source_where_they_apply():
 def test_inflated_self_ratings_still_get_advice_for_the_plant_they_describe():
     recs = recs_of_result(score(INFLATED))
     assert {"equipment-networking", "nc-retrofit"} <= set(recs)
+
+
+def test_a_report_after_the_plans_end_says_the_plan_has_expired():
+    import datetime
+
+    from diagnosis.scoring.labels import plan_status
+    plan = RESULTS["mid discrete: (b) machinery plant"]["plan"]
+    late = plan_status(plan, datetime.date(2026, 11, 20))
+    assert late["expired"] and "有效期至 2022年12月31日，已经到期" in late["text"] and "征求意见稿" in late["text"]
+    assert not plan_status(plan, datetime.date(2021, 6, 1))["expired"]
+
+
+def test_the_indicator_rows_come_from_the_targets_file():
+    from diagnosis.scoring.labels import indicator_rows
+    result = RESULTS["SME only: (d) no profile"]
+    rows = indicator_rows(LIB["targets"].data, LIB["profile"].data, result, {}, submitted=True)
+    assert [r["name"] for r in rows] == [r["label"] for r in LIB["targets"].data["report_rows"]]
+    net = rows[1]
+    assert net["value"] == "5.0%（估算）" and net["estimated"] and "按第3题所选区间" in net["note"]

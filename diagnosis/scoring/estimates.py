@@ -108,7 +108,7 @@ def estimate(spec: dict | None, catalog: dict, q: dict[str, float | None], jobs:
         out["payback"] = {"years": spec["payback"]["years"], "computed": False, "basis": spec["payback"]["basis"]}
     parts = [f"投资约 {span(*investment['range'], '万元')}" + (f"（按{scaled['label']}估算）" if scaled else "")]
     if out.get("benefit"):
-        parts.append(out["benefit"]["text"])
+        parts.append(out["benefit"]["text"].rstrip("。"))
     if out.get("payback"):
         parts.append(f"回收期约 {span(*out['payback']['years'], '年')}")
     out["text"] = "；".join(parts) + "（估算）"

@@ -23,7 +23,7 @@ def plan_status(plan: dict[str, Any] | None, on: datetime.date) -> dict[str, Any
     name = f"《{plan['name']}》" + (f"（{plan['status']}）" if plan.get("status") else "")
     if expired:
         text = (f"关键指标对照{name}的 {plan['target_year']} 年目标。该计划有效期至 {valid_to.year}年{valid_to.month}月"
-                f"{valid_to.day}日，已经到期：{plan['after_expiry']}")
+                f"{valid_to.day}日，{plan['after_expiry']}")
     else:
         text = f"关键指标对照{name}的 {plan['target_year']} 年目标（有效期至 {valid_to.year}年{valid_to.month}月{valid_to.day}日）。"
     return {"expired": expired, "text": text, "source": plan["source"], "name": plan["name"]}
