@@ -277,10 +277,17 @@ def test_the_result_names_the_plan_and_its_validity():
 
 
 def test_policy_hooks_cite_their_source_where_they_apply():
-    hooks = {h["id"]: h for h in RESULTS["strong discrete: (c) electrical leader"]["policies"]}
+    hooks = {h["id"]: h for h in RESULTS["mid discrete: (b) machinery plant"]["policies"]}
     assert {"zjtx-digital-level", "smart-factory-tiers", "xuchang-sme-pilot"} <= set(hooks)
     assert "工信厅企业〔2024〕56号" in hooks["zjtx-digital-level"]["source"]["citation"]
-    assert "四级（优化级）" in hooks["smart-factory-tiers"]["text"]
+    assert "二级（规范级）" in hooks["smart-factory-tiers"]["text"]
+    assert "35 专用设备制造业" in hooks["xuchang-sme-pilot"]["text"]
+
+
+def test_sme_policies_say_a_large_enterprise_is_not_an_sme():
+    hooks = {h["id"]: h for h in RESULTS["strong discrete: (c) electrical leader"]["policies"]}
+    assert "xuchang-sme-pilot" not in hooks
+    assert "从业人员 1850 人、营业收入 268000 万元，不属于中小企业" in hooks["zjtx-digital-level"]["text"]
     food = {h["id"] for h in RESULTS["weak process: (a) food plant"]["policies"]}
     assert "xuchang-sme-pilot" not in food
     assert "未达到一级" in next(h for h in RESULTS["weak process: (a) food plant"]["policies"]

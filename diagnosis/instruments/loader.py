@@ -268,7 +268,7 @@ def _check_targets(doc: Document, lib: Library) -> None:
                 c.fail(f"report_rows[{i}].field", "a lianghua row needs the options none, benchmarked and certified")
 
 
-POLICY_PLACEHOLDERS = ("sme_grade", "sme_total", "cmmm_level", "industry")
+POLICY_PLACEHOLDERS = ("sme_grade", "sme_total", "cmmm_level", "industry", "headcount", "revenue")
 
 
 def _check_policies(doc: Document, lib: Library) -> None:

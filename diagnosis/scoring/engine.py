@@ -179,7 +179,9 @@ def score_answers(questionnaire: Document, parts: list[Document], profile_doc: D
     if targets is not None:
         result["plan"] = plan_info(targets)
     if reference.policies is not None:
-        values = {"industry": reference.industry_name(industry) or "—"}
+        values = {"industry": reference.industry_name(industry) or "—",
+                  "headcount": f"{profile['headcount']:g}" if profile.get("headcount") is not None else "—",
+                  "revenue": f"{profile['revenue']:g}" if profile.get("revenue") is not None else "—"}
         if sme_result is not None:
             values.update(sme_grade=sme_result["grade_label"], sme_total=f"{sme_result['total']:g}")
         if cmmm_result is not None:
