@@ -6,7 +6,7 @@ from typing import Any
 from .. import catalog
 from ..assessments import services
 from ..assessments.models import Diagnosis
-from ..scoring.labels import Labels, indicator_rows, plan_status
+from ..scoring.labels import CONSISTENCY_RULE, STANDING_RULE, Labels, indicator_rows, plan_status, policy
 from . import charts
 from .inputs import peer_averages
 
@@ -41,7 +41,10 @@ def result_page_context(diagnosis: Diagnosis) -> dict[str, Any]:
                                          diagnosis.profile, submitted=diagnosis.is_submitted),
         "plan": plan_status(data.get("plan"), submitted_on),
         "flags": (data.get("consistency") or {}).get("flags", []),
-        "policies": data.get("policies", []),
+        "policies": [{**h, "our_reading": (policy(lib, h["id"]) or {}).get("our_reading", "")}
+                     for h in data.get("policies", [])],
+        "standing_rule": STANDING_RULE,
+        "consistency_rule": CONSISTENCY_RULE,
         "result": data,
         "sme": sme,
         "cmmm": cmmm,

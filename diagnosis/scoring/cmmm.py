@@ -250,8 +250,6 @@ def standing(compiled: Compiled, subdomains: dict[str, dict], k: int, asked: int
         "not_assessed": [key for _, key in by_status["not_assessed"]],
         "not_applicable": [key for _, key in by_status["not_applicable"]],
         "tailored": [key for _, key in by_status["tailored"]],
-        "labels": STANDING,
-        "rule": STANDING_RULE,
     }
 
 

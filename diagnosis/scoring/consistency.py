@@ -218,7 +218,7 @@ def check(inputs: Inputs) -> dict[str, Any]:
             flags.append(flag)
     warnings = [f for f in flags if f["severity"] == WARNING]
     return {"flags": flags, "warnings": len(warnings),
-            "unexplained": sum(1 for f in warnings if not f["explanation"]), "rule": RULE}
+            "unexplained": sum(1 for f in warnings if not f["explanation"])}
 
 
 def check_explanation(key: str, value: Any, ids: set[str], where: str):

@@ -178,12 +178,10 @@ class Describer:
             return text
         return f"{name}：{shown}（{self._cached_threshold(cond)}）"
 
-    def reasons(self, leaves: list[tuple[dict, float]], facts: dict, details: dict
-                ) -> tuple[list[dict[str, Any]], str]:
-        """The reasons of one recommendation and their sentences joined: one entry per fact, and one
-        sentence for all manual-job headcounts together with the robots count."""
-        entries = self._reasons_of(leaves, facts, details)
-        return entries, "；".join(e["text"] for e in entries)
+    def reasons(self, leaves: list[tuple[dict, float]], facts: dict, details: dict) -> list[dict[str, Any]]:
+        """The reasons of one recommendation: one entry per fact, and one sentence for all manual-job
+        headcounts together with the robots count."""
+        return self._reasons_of(leaves, facts, details)
 
     def _kind(self, cond: dict) -> tuple[str, str, str | None]:
         """(fact, kind, detail key) of a condition: kind w = manual-job headcount, r = robots,

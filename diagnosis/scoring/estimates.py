@@ -1,5 +1,8 @@
 """Cost, benefit and payback estimates of a recommendation, from the catalog's ranges and the
-enterprise's own figures. Every figure is a range and is labelled as an estimate."""
+enterprise's own figures. Every figure is a range and is labelled as an estimate.
+
+A result carries the ranges and one sentence; the basis of each range stays in the catalog
+(``basis`` below gives it for the report's method note), so stored results stay small."""
 from __future__ import annotations
 
 import math
@@ -63,16 +66,16 @@ def estimate(spec: dict | None, catalog: dict, q: dict[str, float | None], jobs:
         lo = inv.get("fixed", [0, 0])[0] + inv["per"][0] * amount
         hi = inv.get("fixed", [0, 0])[1] + inv["per"][1] * amount
         label = QUANTITY_LABELS[quantity].format(n=f"{amount:g}", jobs="、".join(jobs[:3]) + ("等" if len(jobs) > 3 else ""))
-        scaled = {"quantity": quantity, "value": amount, "label": label}
+        scaled = {"quantity": quantity, "value": amount}
     else:
         lo, hi = inv["typical"]
-    investment = {"range": [nice(lo), nice(hi)], "unit": "万元", "basis": inv["basis"], "scaled_by": scaled}
-    out: dict[str, Any] = {"investment": investment, "label": catalog["label"]}
+    investment = {"range": [nice(lo), nice(hi)], "unit": "万元", "scaled_by": scaled}
+    out: dict[str, Any] = {"investment": investment}
     assumptions = catalog["assumptions"]
     benefit = spec.get("benefit")
     money = None
     if benefit:
-        b: dict[str, Any] = {"kind": benefit["kind"], "basis": benefit.get("basis", "")}
+        b: dict[str, Any] = {"kind": benefit["kind"]}
         if benefit["kind"] == "labour" and q.get("manual_workers"):
             workers = q["manual_workers"]
             persons = [workers * benefit["share"][0], workers * benefit["share"][1]]
@@ -82,7 +85,6 @@ def estimate(spec: dict | None, catalog: dict, q: dict[str, float | None], jobs:
             b["money"] = [nice(money[0]), nice(money[1])]
             b["text"] = (f"可减少一线人工约 {b['persons'][0]}–{b['persons'][1]} 人，按年用工成本 "
                          f"{span(*cost)} 万元/人计，年节约约 {span(*money, '万元')}")
-            b["basis"] += " " + assumptions["labour_cost"]["basis"]
         elif benefit["kind"] == "energy" and q.get("energy_tce"):
             tce = [q["energy_tce"] * benefit["share"][0], q["energy_tce"] * benefit["share"][1]]
             price = assumptions["energy_price"]["range"]
@@ -90,7 +92,6 @@ def estimate(spec: dict | None, catalog: dict, q: dict[str, float | None], jobs:
             b["tce"] = [nice(tce[0]), nice(tce[1])]
             b["money"] = [nice(money[0]), nice(money[1])]
             b["text"] = f"年节能约 {span(*tce, '吨标准煤')}，折合能源费用约 {span(*money, '万元')}"
-            b["basis"] += " " + assumptions["energy_price"]["basis"]
         elif benefit["kind"] == "text":
             b["text"] = benefit["text"]
         else:
@@ -102,14 +103,28 @@ def estimate(spec: dict | None, catalog: dict, q: dict[str, float | None], jobs:
         # high, then widen by a quarter either way for the uncertainty of each.
         a, b = sorted((lo / money[0], hi / money[1]))
         years = [max(0.5, math.floor(a * 0.8 * 2) / 2), min(10.0, max(0.5, math.ceil(b * 1.25 * 2) / 2))]
-        out["payback"] = {"years": years, "computed": True,
-                          "basis": "按上面的投资和年收益计算（投资 ÷ 年收益，低值配低值、高值配高值，再上下放宽四分之一）。"}
+        out["payback"] = {"years": years, "computed": True}
     elif spec.get("payback"):
-        out["payback"] = {"years": spec["payback"]["years"], "computed": False, "basis": spec["payback"]["basis"]}
-    parts = [f"投资约 {span(*investment['range'], '万元')}" + (f"（按{scaled['label']}估算）" if scaled else "")]
+        out["payback"] = {"years": spec["payback"]["years"], "computed": False}
+    parts = [f"投资约 {span(*investment['range'], '万元')}" + (f"（按{label}估算）" if scaled else "")]
     if out.get("benefit"):
-        parts.append(out["benefit"]["text"].rstrip("。"))
+        parts.append(out["benefit"].pop("text").rstrip("。"))
     if out.get("payback"):
         parts.append(f"回收期约 {span(*out['payback']['years'], '年')}")
     out["text"] = "；".join(parts) + "（估算）"
+    return out
+
+
+PAYBACK_COMPUTED = "按投资和年收益计算（投资 ÷ 年收益，低值配低值、高值配高值，再上下放宽四分之一）。"
+
+
+def basis(spec: dict, catalog: dict) -> dict[str, str]:
+    """Where an upgrade's estimate ranges come from, for the report's method note."""
+    out = {"investment": spec["investment"]["basis"]}
+    benefit = spec.get("benefit") or {}
+    if benefit.get("basis"):
+        extra = {"labour": "labour_cost", "energy": "energy_price"}.get(benefit["kind"])
+        out["benefit"] = benefit["basis"] + (" " + catalog["assumptions"][extra]["basis"] if extra else "")
+    out["payback"] = (spec["payback"]["basis"] if spec.get("payback") else "") + (
+        " 能算出年收益时：" + PAYBACK_COMPUTED if benefit.get("kind") in ("labour", "energy") else "")
     return out

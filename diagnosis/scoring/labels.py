@@ -13,12 +13,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .cmmm import STANDING
+from .cmmm import STANDING, STANDING_RULE
+from .consistency import RULE as CONSISTENCY_RULE
 from .consistency import SEVERITY_LABELS
+from .estimates import basis as _estimate_basis
 from .plan import plan_status
 from .policies import STATUS_LABELS as POLICY_STATUS_LABELS
 
-__all__ = ["Labels", "indicator_rows", "plan_status", "STANDING", "SEVERITY_LABELS", "POLICY_STATUS_LABELS"]
+__all__ = ["Labels", "indicator_rows", "plan_status", "policy", "estimate_basis", "STANDING", "STANDING_RULE",
+           "CONSISTENCY_RULE", "SEVERITY_LABELS", "POLICY_STATUS_LABELS"]
 
 
 @dataclass(frozen=True)
@@ -140,3 +143,21 @@ def indicator_rows(targets: dict | None, profile_doc: dict, result: dict, profil
                        status_class="ok" if submitted else "na")
         rows.append(row)
     return rows
+
+
+def policy(library, policy_id: str) -> dict | None:
+    """A policy of ``policies.yaml`` with its checked facts, our reading and source."""
+    for doc in library.of_kind("policies"):
+        for pol in doc.data["policies"]:
+            if pol["id"] == policy_id:
+                return pol
+    return None
+
+
+def estimate_basis(library, upgrade_id: str) -> dict[str, str] | None:
+    """Where the ranges of an upgrade's estimate come from (investment, benefit, payback)."""
+    for doc in library.of_kind("upgrades"):
+        for up in doc.data["upgrades"]:
+            if up["id"] == upgrade_id and up.get("estimate"):
+                return _estimate_basis(up["estimate"], doc.data["estimates"])
+    return None

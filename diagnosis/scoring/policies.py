@@ -1,5 +1,6 @@
 """Policy hooks: which policies of ``policies.yaml`` the diagnosis concerns, and what its result means
-for each, as a sentence with the policy's source."""
+for each, as a sentence with the policy's citation. The checked facts and our reading of each policy
+stay in the data file (``labels.policy`` gives them by id)."""
 from __future__ import annotations
 
 from typing import Any
@@ -36,9 +37,7 @@ def evaluate(doc: dict, version: str, facts: Facts, values: dict[str, str]) -> l
             "id": pol["id"], "name": pol["name"], "status": outcome["status"],
             "status_label": STATUS_LABELS[outcome["status"]],
             "text": outcome["text"].format_map(_Defaults(values)),
-            "facts": pol["facts"], "our_reading": pol.get("our_reading", ""),
-            "source": {**src, "citation": cite + (f"（{src['doc_no']}）" if src.get("doc_no") else "")
-                       + f"，{src['date']}"},
+            "citation": cite + (f"（{src['doc_no']}）" if src.get("doc_no") else "") + f"，{src['date']}",
         })
     return hooks
 

@@ -363,11 +363,11 @@ def recommend(catalog: dict, facts: Facts, describe, version: str | None = None,
                 score *= beyond
         if focus:
             score *= fit_bonus
-        because, reason_text = reasons(leaves, facts, details)
+        because = reasons(leaves, facts, details)
         rec = {**_template(catalog, c, up, variant, action, level, version),
                "fit": "focus" if focus else "general", "gap": round(gap, 4),
                "plan_gap": round(plan_gap, 4) if plan_gap else 0.0, "score": round(score, 4),
-               "because": because, "reason_text": reason_text}
+               "because": because}
         workers = _NO_WORKERS
         if u.workers:
             workers = {name: facts.get(field) for field, name in u.workers if (facts.get(field) or 0) > 0}
