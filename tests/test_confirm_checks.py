@@ -83,3 +83,24 @@ def test_the_entered_figures_preselect_the_trend_they_imply(client, enterprise_u
     login(client, enterprise_user)
     page = client.get(f"/diagnoses/{d.id}/stages/sme-management").data.decode()
     assert "人均营业收入由前年的 80.73 万元/人 变为上年的 91.9 万元/人（上升 13.8%）" in page and "已预选 C 项" in page
+
+
+def test_a_result_stored_by_the_previous_engine_still_renders(client, enterprise_user):
+    """Results are never rewritten: one scored before issue 10 lacks standing, flags and estimates."""
+    from conftest import submit_demo
+    d = submit_demo(enterprise_user)
+    old = dict(d.result.data)
+    for key in ("consistency", "policies", "plan", "indicator_details", "estimates_note", "rules_versions", "industry"):
+        old.pop(key, None)
+    old["cmmm"] = {k: v for k, v in old["cmmm"].items() if k != "standing"}
+    old["cmmm"]["subdomains"] = {k: {f: x for f, x in sd.items() if f not in ("status", "status_label", "assessed",
+                                                                                 "achieved", "target_level_score")}
+                                 for k, sd in old["cmmm"]["subdomains"].items()}
+    old["recommendations"] = [{f: x for f, x in r.items() if f not in ("estimate", "targets", "phase_reason", "kind_label",
+                                                                       "tier", "tier_label", "action")}
+                              for r in old["recommendations"]]
+    db.session.add(DiagnosisResult(diagnosis_id=d.id, scoring_version="2026.10", data=old))
+    db.session.commit()
+    login(client, enterprise_user)
+    page = client.get(f"/diagnoses/{d.id}")
+    assert page.status_code == 200 and "改造升级路线图" in page.data.decode()
