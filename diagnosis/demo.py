@@ -40,7 +40,7 @@ def demo_answers(cmmm_doc: dict | None) -> dict[str, Any]:
     """A mid-maturity enterprise: SME grade 二级, maturity 二级 with part of 三级 met."""
     answers: dict[str, Any] = {
         "Q01": ["B", "C"], "Q02": "D", "Q03": "C", "Q04": ["B", "C", "G", "H", "I", "L", "N"], "Q05": "C",
-        "Q06": ["B", "C"], "Q07": ["C"], "Q08": "D", "Q09": ["B", "C"], "Q10": ["B", "D"], "Q11": "B",
+        "Q06": ["B", "C"], "Q07": ["C"], "Q08": "D", "Q09": ["B", "C"], "Q10": ["B", "D"], "Q11": "A",
         "Q11.amount": 420, "Q12": "C", "Q12.energy_last_year": 5200, "Q12.energy_prev_year": 5600,
         "Q13": "C", "Q13.pass_rate": 98.2, "Q14": "C", "Q14.revenue_last_year": 38600,
         "Q14.revenue_prev_year": 35200, "Q14.headcount_last_year": 420, "Q14.headcount_prev_year": 436,

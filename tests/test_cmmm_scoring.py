@@ -144,3 +144,85 @@ def test_the_combined_diagnosis_returns_both_results():
     assert result["questionnaire"] == "zhizao-2024"
     assert result["sme"]["grade"] == 2 and result["cmmm"]["level"] == 2
     assert 2 < result["cmmm"]["score"] < 2.8
+
+
+# --------------------------------------------------------------------------- sub-domains: no free levels
+
+SUBDOMAINS = {sd["key"]: sd for sd in DOC["subdomains"]}
+
+
+@settings(max_examples=150, deadline=None)
+@given(answers=answer_sets, profile=profiles)
+def test_a_sub_domain_is_credited_only_with_levels_it_was_assessed_on(answers, profile):
+    result = score(answers, profile)
+    for key, sd in result["subdomains"].items():
+        if sd["score"] is None:
+            assert sd["status"] in ("not_assessed", "not_applicable", "tailored") and not sd["assessed"]
+            continue
+        m = SUBDOMAINS[key]["min_level"]
+        achieved = sd["achieved"]
+        assert achieved == 0 or achieved >= m
+        assert int(sd["score"] + 1e-9) == achieved or sd["score"] == 5
+        for level in range(m, achieved + 1):       # every credited level was asked and met the bar
+            assert level <= result["asked_up_to"] and sd["levels"][str(level)] >= 0.8 - 1e-9
+        if achieved == 0:                          # nothing credited: the score is the first level's own
+            assert sd["score"] == (sd["levels"][str(m)] or 0) and sd["score"] < 1
+
+
+@settings(max_examples=150, deadline=None)
+@given(answers=answer_sets, profile=profiles)
+def test_nothing_assessed_is_never_a_strength_or_a_gap(answers, profile):
+    result = score(answers, profile)
+    standing = result["standing"]
+    unscored = {k for k, sd in result["subdomains"].items() if sd["score"] is None}
+    assert not unscored & (set(standing["strengths"]) | set(standing["gaps"]))
+    assert set(standing["not_assessed"]) | set(standing["not_applicable"]) | set(standing["tailored"]) == unscored
+
+
+@settings(max_examples=100, deadline=None)
+@given(answers=answer_sets, profile=profiles)
+def test_strengths_gaps_and_focus_follow_one_rule(answers, profile):
+    result = score(answers, profile)
+    k, standing = result["achieved"], result["standing"]
+    for key, sd in result["subdomains"].items():
+        assert (key in standing["strengths"]) == (sd["status"] == "strength") == (sd["score"] is not None and sd["achieved"] > k)
+        assert (key in standing["gaps"]) == (sd["status"] == "gap")
+        if sd["status"] == "gap":
+            assert sd["achieved"] < max(k, 1) <= 5 and SUBDOMAINS[key]["min_level"] <= max(k, 1)
+    focus = standing["next_level_focus"]
+    assert all(f["level"] == k + 1 and f["score"] < 0.8 for f in focus)
+    assert [f["score"] for f in focus] == sorted(f["score"] for f in focus)
+
+
+@settings(max_examples=100, deadline=None)
+@given(answers=answer_sets, profile=profiles, data=st.data())
+def test_raising_any_answer_never_lowers_a_sub_domain_score(answers, profile, data):
+    item = data.draw(st.sampled_from([i for i, _, _ in ITEMS]))
+    higher = data.draw(st.sampled_from([v for v in SCALE if v >= answers.get(item, 0.0)]))
+    before, after = score(answers, profile), score({**answers, item: higher}, profile)
+    for key, sd in before["subdomains"].items():
+        if sd["score"] is not None:
+            assert after["subdomains"][key]["score"] >= sd["score"]
+
+
+def test_a_sub_domain_starting_at_level_3_is_not_assessed_below_it():
+    result = score(up_to(1, 0.5))                  # level 1 not achieved: only level 1 is asked
+    for key in ("product_service", "data", "integration", "logistics"):
+        sd = result["subdomains"][key]
+        assert sd["score"] is None and sd["status"] == "not_assessed" and sd["status_label"] == "未评估"
+    assert set(result["standing"]["not_assessed"]) == {"product_service", "data", "integration", "logistics"}
+
+
+def test_a_sub_domain_is_not_credited_with_levels_below_its_first_requirements():
+    answers = {**up_to(2), **{i: 0.5 for i, sd, level in ITEMS if level == 3}}
+    service = score(answers)["subdomains"]["product_service"]      # requirements start at level 3
+    assert service["achieved"] == 0 and service["score"] == 0.5    # not 2.5: levels 1 and 2 are not free
+
+
+def test_every_sub_domain_at_or_above_the_level_has_no_gaps_but_a_focus_for_the_next():
+    answers = {**up_to(2), **{i: 0.5 for i, sd, level in ITEMS if level == 3}}
+    answers.update({i: 0.0 for i, sd, level in ITEMS if level == 3 and sd in ("data", "energy")})
+    standing = score(answers)["standing"]
+    assert standing["gaps"] == [] and standing["strengths"] == []
+    assert [f["key"] for f in standing["next_level_focus"][:2]] == ["data", "energy"]
+    assert standing["target_level"] == 3

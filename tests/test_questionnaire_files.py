@@ -25,7 +25,8 @@ def edit(path, change):
 
 def test_every_shipped_file_is_valid():
     lib = load_library()
-    assert {"profile", "sme-digital-2024", "cmmm", "zhizao-2024", "upgrades", "targets", "areas", "industries"} <= set(lib.documents)
+    assert {"profile", "sme-digital-2024", "cmmm", "zhizao-2024", "upgrades", "targets", "areas", "industries",
+            "policies"} <= set(lib.documents)
 
 
 def test_an_error_names_the_file_and_the_key_path(folder):
@@ -99,3 +100,67 @@ def test_export_lists_stages_and_questions_with_id_type_and_options():
 def test_list_shows_every_questionnaire_with_its_version():
     result = CliRunner().invoke(main, ["questionnaire", "list"])
     assert "sme-digital-2024" in result.output and "zhizao-2024" in result.output
+
+
+def test_a_report_row_naming_a_renamed_profile_field_fails_the_check(folder):
+    edit(folder / "targets.yaml", lambda d: d["report_rows"][3].update(field="robot_count"))
+    with pytest.raises(DataFileError, match=r"targets.yaml: report_rows\[3\]\.field: 'robot_count' is not a field"):
+        load_library(folder)
+
+
+def test_an_upgrade_for_an_unknown_industry_is_an_error(folder):
+    edit(folder / "upgrades.yaml", lambda d: d["upgrades"][0].update(industries=["99"]))
+    with pytest.raises(DataFileError, match=r"upgrades\[0\]\.industries\[0\]: '99' is not a division"):
+        load_library(folder)
+
+
+def test_an_upgrade_kind_without_a_label_is_an_error(folder):
+    edit(folder / "upgrades.yaml", lambda d: d["kinds"].pop("robot"))
+    with pytest.raises(DataFileError, match=r"upgrades\[\d+\]\.kind: 'robot' is not one of"):
+        load_library(folder)
+
+
+def test_a_system_stage_for_an_unknown_scene_is_an_error(folder):
+    def change(d):
+        next(u for u in d["upgrades"] if u["id"] == "mes")["system"]["scenes"] = ["S99"]
+    edit(folder / "upgrades.yaml", change)
+    with pytest.raises(DataFileError, match=r"system\.scenes\[0\]: 'S99' is not a scene"):
+        load_library(folder)
+
+
+def test_an_estimate_scaling_with_an_unknown_quantity_is_an_error(folder):
+    edit(folder / "upgrades.yaml", lambda d: d["upgrades"][0]["estimate"]["investment"].update(quantity="machines"))
+    with pytest.raises(DataFileError, match=r"upgrades\[0\]\.estimate\.investment\.quantity: 'machines' is not one of"):
+        load_library(folder)
+
+
+def test_a_policy_text_with_an_unknown_placeholder_is_an_error(folder):
+    edit(folder / "policies.yaml", lambda d: d["policies"][0]["outcomes"][0].update(text="等级为{grade}"))
+    with pytest.raises(DataFileError, match=r"policies\[0\]\.outcomes\[0\]\.text: unknown placeholder \{grade\}"):
+        load_library(folder)
+
+
+def test_a_policy_without_its_source_is_an_error(folder):
+    edit(folder / "policies.yaml", lambda d: d["policies"][0]["source"].pop("date"))
+    with pytest.raises(DataFileError, match=r"policies\[0\]\.source\.date: is missing"):
+        load_library(folder)
+
+
+def test_a_figure_taken_from_an_unknown_profile_field_is_an_error(folder):
+    edit(folder / "sme-digital-2024.yaml",
+         lambda d: next(q for q in d["questions"] if q["id"] == "Q14")["collects"][0].update(from_profile="turnover"))
+    with pytest.raises(DataFileError, match=r"collects\[0\]\.from_profile: 'turnover' is not a numeric field"):
+        load_library(folder)
+
+
+def test_an_implied_option_from_a_figure_not_collected_is_an_error(folder):
+    edit(folder / "sme-digital-2024.yaml",
+         lambda d: next(q for q in d["questions"] if q["id"] == "Q11")["implied"].update(numerator="Q11.total"))
+    with pytest.raises(DataFileError, match=r"implied\.numerator: 'Q11.total' is not a figure this file collects"):
+        load_library(folder)
+
+
+def test_a_plan_without_its_validity_is_an_error(folder):
+    edit(folder / "targets.yaml", lambda d: d["plan"].update(valid_to="2022-13-31"))
+    with pytest.raises(DataFileError, match=r"plan\.valid_to: must be a date"):
+        load_library(folder)

@@ -1,141 +1,324 @@
-"""Upgrade recommendations: contrasting enterprises get different, explained, phased roadmaps."""
+"""Upgrade recommendations: contrasting enterprises get advice that fits them, in an order that makes
+physical sense, with reasons, costs and targets."""
+import copy
+
 import pytest
 
-from diagnosis.instruments import load_library
 from diagnosis.scoring import score_payload
+from enterprises import (CHEMICAL_PLANT, ELECTRICAL_LEADER, FOOD_PLANT, INFLATED, LIB, MACHINERY_PLANT,
+                         METAL_WORKSHOP, PAPER_LEADER, SME_ONLY_WEAK, cmmm_answers, scenes)
 
-LIB = load_library()
-CMMM = LIB["cmmm"].data
-SME = LIB["sme-digital-2024"].data
+UPGRADES = LIB["upgrades"].data
+SYSTEMS = [u for u in UPGRADES["upgrades"] if u.get("system")]
+LEADER_ITEMS = {"cmmm-assessment", "smart-factory-grading", "industrial-5g", "digital-twin", "ai-quality",
+                "supply-chain-collaboration", "remote-service", "process-optimization", "industrial-internet-platform"}
 
-
-def sme_answers(strength: float, scene: int) -> dict:
-    """Single questions at the option ``strength`` of the way up; multi questions with that share of options."""
-    answers = {}
-    for q in SME["questions"]:
-        keys = [o["key"] for o in q["options"]]
-        if q["type"] == "single":
-            answers[q["id"]] = keys[round(strength * (len(keys) - 1))]
-        else:
-            chosen = keys[1:1 + round(strength * (len(keys) - 1))]
-            answers[q["id"]] = chosen or ["A"]
-    for group in SME["scene_groups"]:
-        for s in group["scenes"]:
-            answers[s["id"]] = scene
-    return answers
-
-
-def cmmm_answers(achieved: int, next_score: float) -> dict:
-    answers = {}
-    for sd in CMMM["subdomains"]:
-        for level, items in sd["levels"].items():
-            level = int(level)
-            for item in items:
-                if level <= achieved:
-                    answers[item["id"]] = 1.0
-                elif level == achieved + 1:
-                    answers[item["id"]] = next_score
-    return answers
-
-
-def manual(**workers):
-    base = {k: 0 for k in ("manual_handling_workers", "palletizing_workers", "loading_workers",
-                          "welding_cutting_workers", "packaging_workers", "inspection_workers")}
-    return {**base, **workers}
-
-
-ENTERPRISES = {
-    "no NC, manual palletizing": dict(
-        profile={"revenue": 6000, "headcount": 180, "industry_type": "discrete", "equipment_total": 60,
-                 "equipment_digitized": 4, "equipment_networked": 0, "key_processes_total": 8, "key_processes_nc": 0,
-                 "robots": 0, "smart_lines": 0, "smart_workshops": 0, "cloud_layers": [], "lianghua_status": "none",
-                 **manual(palletizing_workers=14, manual_handling_workers=12, loading_workers=6)},
-        answers={**sme_answers(0.2, 1), **cmmm_answers(0, 0.5)},
-        must={"equipment", "robot", "line", "cloud"}, must_not={"platform"}),
-    "highly automated, no cloud": dict(
-        profile={"revenue": 90000, "headcount": 650, "industry_type": "discrete", "equipment_total": 300,
-                 "equipment_digitized": 280, "equipment_networked": 255, "key_processes_total": 30, "key_processes_nc": 27,
-                 "robots": 40, "smart_lines": 3, "smart_workshops": 1, "cloud_layers": [], "lianghua_status": "benchmarked",
-                 **manual(inspection_workers=3, packaging_workers=2)},
-        answers={**sme_answers(0.75, 3), **cmmm_answers(3, 0.5)},
-        must={"cloud"}, must_not={"equipment", "robot"}),
-    "certified 两化融合 at maturity level 3": dict(
-        profile={"revenue": 150000, "headcount": 900, "industry_type": "process", "equipment_total": 400,
-                 "equipment_digitized": 390, "equipment_networked": 370, "key_processes_total": 40, "key_processes_nc": 38,
-                 "robots": 60, "smart_lines": 5, "smart_workshops": 2,
-                 "cloud_layers": ["infrastructure", "business", "equipment"], "lianghua_status": "certified",
-                 **manual(inspection_workers=2)},
-        answers={**sme_answers(0.9, 3), **cmmm_answers(3, 0.5)},
-        must=set(), must_not={"lianghua", "equipment", "robot", "cloud"}),
+# name: (payload, must have, must not have, (before, after) pairs)
+CASES = {
+    "weak process: (a) food plant": (
+        FOOD_PLANT,
+        {"nc-retrofit", "iiot-sensing", "equipment-networking", "robot-application", "food-traceability",
+         "recipe-management", "transformation-planning"},
+        {"plm", "remote-service", "smart-production-line", "industrial-internet-platform", "hse-monitoring"},
+        [("iiot-sensing", "equipment-networking"), ("nc-retrofit", "cloud-infrastructure"), ("nc-retrofit", "crm"),
+         ("nc-retrofit", "lianghua-benchmarking"), ("equipment-networking", "mes"), ("erp", "wms")]),
+    "weak discrete: metal workshop": (
+        METAL_WORKSHOP,
+        {"nc-retrofit", "robot-application", "iiot-sensing", "equipment-networking", "plm"},
+        {"recipe-management", "food-traceability", "ai-quality", "digital-twin"},
+        [("iiot-sensing", "equipment-networking"), ("nc-retrofit", "cloud-infrastructure")]),
+    "mid discrete: (b) machinery plant": (
+        MACHINERY_PLANT,
+        {"equipment-networking", "nc-retrofit", "robot-application", "lianghua-certification", "mes", "wms"},
+        {"lianghua-benchmarking", "cloud-infrastructure", "recipe-management", "food-traceability"},
+        [("equipment-networking", "mes"), ("mes", "aps"), ("mes", "digital-workshop")]),
+    "mid process: chemical plant": (
+        CHEMICAL_PLANT,
+        {"hse-monitoring", "robot-application", "lianghua-certification"},
+        {"plm", "remote-service", "cloud-infrastructure", "cloud-business", "food-traceability"},
+        []),
+    "strong discrete: (c) electrical leader": (
+        ELECTRICAL_LEADER,
+        {"cmmm-assessment", "smart-factory-grading", "digital-twin", "supply-chain-collaboration", "remote-service",
+         "industrial-internet-platform", "ai-quality"},
+        {"aps", "nc-retrofit", "robot-application", "cloud-infrastructure", "cloud-business", "cloud-equipment",
+         "lianghua-benchmarking", "lianghua-certification", "erp", "mes"},
+        [("cmmm-assessment", "smart-factory-grading")]),
+    "strong process: paper leader": (
+        PAPER_LEADER,
+        {"cmmm-assessment", "process-optimization", "smart-factory-grading"},
+        {"nc-retrofit", "cloud-equipment", "lianghua-certification", "remote-service", "plm", "ems"},
+        []),
+    "SME only: (d) no profile": (
+        SME_ONLY_WEAK,
+        {"iiot-sensing", "equipment-networking", "transformation-planning", "network-security"},
+        {"nc-retrofit", "robot-application", "plm", "recipe-management", "cmmm-assessment"},
+        [("iiot-sensing", "equipment-networking")]),
 }
 
 
-def recommend(case):
-    payload = {"questionnaire": "zhizao-2024", "profile": case["profile"], "answers": case["answers"]}
-    return score_payload(payload, LIB)
+def score(payload):
+    return score_payload(copy.deepcopy(payload), LIB)
 
 
-@pytest.mark.parametrize("name", ENTERPRISES)
-def test_each_enterprise_gets_the_kinds_it_must_and_none_it_must_not(name):
-    case = ENTERPRISES[name]
-    kinds = {r["kind"] for r in recommend(case)["recommendations"]}
-    assert case["must"] <= kinds, f"{name}: missing {case['must'] - kinds}"
-    assert not (case["must_not"] & kinds), f"{name}: unexpected {case['must_not'] & kinds}"
+RESULTS = {name: score(case[0]) for name, case in CASES.items()}
 
 
-@pytest.mark.parametrize("name", ENTERPRISES)
-def test_every_recommendation_has_a_reason_a_priority_and_a_phase(name):
-    recs = recommend(ENTERPRISES[name])["recommendations"]
+def recs_of(name):
+    return {r["id"]: r for r in RESULTS[name]["recommendations"]}
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_each_enterprise_gets_what_it_must_and_nothing_it_must_not(name):
+    ids = set(recs_of(name))
+    _, must, must_not, _ = CASES[name]
+    assert must <= ids, f"missing {must - ids}"
+    assert not (must_not & ids), f"unexpected {must_not & ids}"
+
+
+@pytest.mark.parametrize("name", [n for n in CASES if CASES[n][3]])
+def test_what_something_needs_comes_before_it(name):
+    recs = recs_of(name)
+    for before, after in CASES[name][3]:
+        assert recs[before]["priority"] < recs[after]["priority"], (before, after)
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_priorities_read_in_phase_order(name):
+    recs = RESULTS[name]["recommendations"]
     assert [r["priority"] for r in recs] == list(range(1, len(recs) + 1))
+    assert [r["phase"] for r in recs] == sorted(r["phase"] for r in recs)
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_an_item_placed_later_than_a_lower_scored_one_says_why(name):
+    recs = RESULTS[name]["recommendations"]
     for rec in recs:
-        assert rec["because"] and all(b["question"] and b["answer"] and b["threshold"] for b in rec["because"])
-        assert rec["phase"] in ("P1", "P2", "P3") and rec["phase_label"]
-        assert {"id", "kind", "title"} <= set(rec)
+        earlier_lower = [r for r in recs if r["phase"] < rec["phase"] and r["score"] < rec["score"]]
+        if earlier_lower or rec["phase"] != "P1":
+            assert rec["phase_reason"], rec["id"]
 
 
-def test_a_mature_enterprise_gets_few_recommendations_and_different_ones():
-    low = recommend(ENTERPRISES["no NC, manual palletizing"])["recommendations"]
-    mature = recommend(ENTERPRISES["certified 两化融合 at maturity level 3"])["recommendations"]
-    assert len(mature) <= 5 < len(low)
-    assert {r["id"] for r in mature} - {r["id"] for r in low}
-
-
-def test_the_robot_recommendation_names_where_to_start():
-    recs = recommend(ENTERPRISES["no NC, manual palletizing"])["recommendations"]
-    robot = next(r for r in recs if r["id"] == "robot-application")
-    assert [a["type"] for a in robot["applications"]] == ["码垛", "物料搬运", "上下料"]
-
-
-def test_nc_retrofit_says_which_answer_triggered_it():
-    recs = recommend(ENTERPRISES["no NC, manual palletizing"])["recommendations"]
-    nc = next(r for r in recs if r["id"] == "nc-retrofit")
-    assert {"question": "关键工序数控化率", "answer": "0.0%", "threshold": "低于 80%"}.items() <= nc["because"][0].items()
-
-
-def test_prerequisites_come_first_and_push_the_phase_later():
-    recs = recommend(ENTERPRISES["no NC, manual palletizing"])["recommendations"]
-    order = {r["id"]: r for r in recs}
-    for rec in recs:
+@pytest.mark.parametrize("name", CASES)
+def test_prerequisites_come_first_and_push_the_phase_later(name):
+    recs = recs_of(name)
+    for rec in recs.values():
         for pre in rec["prerequisites"]:
-            assert order[pre]["priority"] < rec["priority"]
-            # one phase later, except that the last phase (18-36 months) has no later one
-            assert order[pre]["phase"] < rec["phase"] or order[pre]["phase"] == rec["phase"] == "P3"
+            assert recs[pre]["priority"] < rec["priority"]
+            assert recs[pre]["phase"] < rec["phase"] or recs[pre]["phase"] == rec["phase"] == "P3"
 
 
-def test_each_phase_holds_no_more_than_its_capacity():
-    recs = recommend(ENTERPRISES["no NC, manual palletizing"])["recommendations"]
-    phases = [r["phase"] for r in recs]
-    assert phases.count("P1") <= 5 and phases.count("P2") <= 6 and len(recs) > 11
+@pytest.mark.parametrize("name", CASES)
+def test_each_phase_holds_no_more_than_its_capacity(name):
+    phases = [r["phase"] for r in RESULTS[name]["recommendations"]]
+    assert phases.count("P1") <= 5 and phases.count("P2") <= 6
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_every_recommendation_has_reasons_as_sentences_a_cost_and_labels(name):
+    for rec in RESULTS[name]["recommendations"]:
+        assert rec["because"] and all(b["text"] and b["question"] and b["answer"] and b["threshold"]
+                                      for b in rec["because"])
+        assert rec["kind_label"] == UPGRADES["kinds"][rec["kind"]] and rec["phase_label"]
+        est = rec["estimate"]
+        assert est["investment"]["range"][0] <= est["investment"]["range"][1]
+        assert est["text"].endswith("（估算）")
+
+
+def test_the_plan_headline_measure_comes_first_when_its_gap_is_large():
+    recs = recs_of("weak process: (a) food plant")
+    assert recs["nc-retrofit"]["priority"] == 1 and recs["nc-retrofit"]["phase"] == "P1"
+
+
+def test_fitting_sensors_comes_before_networking_when_few_machines_are_digital():
+    recs = recs_of("weak process: (a) food plant")
+    assert recs["iiot-sensing"]["phase"] == "P1"
+    assert "iiot-sensing" in recs["equipment-networking"]["prerequisites"]
+    assert "设备数字化与传感采集" in recs["equipment-networking"]["phase_reason"]
+
+
+def test_networking_need_not_wait_for_sensors_when_most_machines_are_digital():
+    recs = recs_of("mid discrete: (b) machinery plant")
+    assert recs["equipment-networking"]["prerequisites"] == [] and recs["equipment-networking"]["phase"] == "P1"
+
+
+def test_industry_specific_advice_ranks_where_it_matters():
+    food = recs_of("weak process: (a) food plant")
+    assert food["food-traceability"]["fit"] == "focus"
+    assert food["food-traceability"]["priority"] < len(food) * 2 / 3
+
+
+def test_a_leader_gets_a_roadmap_of_its_own():
+    recs = recs_of("strong discrete: (c) electrical leader")
+    assert len(recs) >= 6 and len(set(recs) & LEADER_ITEMS) >= 6
+    assert {r["phase"] for r in recs.values()} >= {"P1", "P2"}
+
+
+def test_a_reason_about_a_maturity_sub_domain_names_the_level():
+    recs = recs_of("strong discrete: (c) electrical leader")
+    texts = [b["text"] for b in recs["industrial-internet-platform"]["because"]]
+    assert "数据：五级要求得分 0，需达到 0.8" in texts
+    cmmm = RESULTS["strong discrete: (c) electrical leader"]["cmmm"]
+    assert cmmm["subdomains"]["data"]["score"] == 4.0
+
+
+def test_the_robot_reason_is_one_sentence_with_the_headcount_that_matters():
+    rec = recs_of("mid discrete: (b) machinery plant")["robot-application"]
+    assert rec["because"][0]["text"] == "物料搬运、上下料、焊接、切割等岗位共 73 人，目前仅 8 台工业机器人"
+    assert not any(b["fact"].startswith("profile.") and "岗位" not in b["text"] for b in rec["because"])
+    assert [a["type"] for a in rec["applications"]][:3] == ["物料搬运", "上下料", "焊接切割"]
+
+
+def test_the_robot_benefit_is_computed_from_the_headcounts_entered():
+    est = recs_of("mid discrete: (b) machinery plant")["robot-application"]["estimate"]
+    assert est["investment"]["scaled_by"]["value"] == 73
+    assert est["benefit"]["persons"] == [21, 37]                  # 30%-50% of 73
+    assert est["benefit"]["money"] == [130, 330]                  # x 6-9 万元 per person-year
+    assert est["payback"]["computed"] and est["payback"]["years"][0] < est["payback"]["years"][1]
+
+
+def test_the_energy_benefit_is_computed_from_the_energy_entered():
+    est = recs_of("mid discrete: (b) machinery plant")["ems"]["estimate"]
+    assert est["benefit"]["tce"] == [180, 490]                    # 3%-8% of 6,100 tce
+
+
+def test_a_recommendation_carries_its_indicator_target_per_phase():
+    targets = recs_of("mid discrete: (b) machinery plant")["equipment-networking"]["targets"]
+    assert targets["text"] == "生产设备联网率 34.6% → 60%（近期末） → 80%（中期末）"
+    nc = recs_of("weak process: (a) food plant")["nc-retrofit"]["targets"]
+    assert nc["plan_target"] == 0.8 and [p["value"] for p in nc["path"]] == [0.6, 0.8]
 
 
 def test_guards_are_context_not_reasons():
-    recs = recommend(ENTERPRISES["no NC, manual palletizing"])["recommendations"]
-    assert not any(b["fact"] == "cmmm.level" for r in recs for b in r["because"])
+    for name in CASES:
+        for rec in RESULTS[name]["recommendations"]:
+            assert not any(b["fact"] == "profile.industry_type" for b in rec["because"]), rec["id"]
 
 
-def test_an_sme_only_diagnosis_gets_recommendations_without_maturity_facts():
-    case = ENTERPRISES["no NC, manual palletizing"]
-    answers = {k: v for k, v in case["answers"].items() if k[0] in "QS" and k[1].isdigit()}
-    result = score_payload({"questionnaire": "sme-digital-2024", "profile": case["profile"], "answers": answers}, LIB)
-    assert {"equipment", "robot", "cloud"} <= {r["kind"] for r in result["recommendations"]}
-    assert not any(b["fact"].startswith("subdomain.") for r in result["recommendations"] for b in r["because"])
+def test_an_sme_only_diagnosis_derives_the_equipment_rates_and_marks_them_estimated():
+    result = RESULTS["SME only: (d) no profile"]
+    assert result["indicators"]["digitization_rate"] == 0.15 and result["indicators"]["networking_rate"] == 0.05
+    assert result["indicator_details"]["networking_rate"]["estimated"] is True
+    net = recs_of("SME only: (d) no profile")["equipment-networking"]
+    assert any("按第3题所选区间" in b["text"] for b in net["because"]) and net["targets"]["estimated"]
+
+
+def test_counts_given_with_the_sme_answers_are_used_exactly():
+    payload = copy.deepcopy(SME_ONLY_WEAK)
+    payload["answers"].update({"Q02.equipment_total": 40, "Q02.equipment_digitized": 6, "Q03.equipment_networked": 2})
+    result = score(payload)
+    assert result["indicators"]["digitization_rate"] == 0.15 and result["indicators"]["networking_rate"] == 0.05
+    assert result["indicator_details"]["networking_rate"] == {"estimated": False, "source": "answer.Q03",
+                                                             "basis": "第3题填写的设备数量"}
+    assert recs_of_result(result)["iiot-sensing"]["estimate"]["investment"]["scaled_by"]["value"] == 34
+
+
+def recs_of_result(result):
+    return {r["id"]: r for r in result["recommendations"]}
+
+
+def _system_payload(up: dict, level: int) -> dict:
+    """A plant at maturity level 1 whose level-2 requirements are all unmet (so every maturity trigger
+    applies), other scenes at 2, and the system's own scenes at ``level``."""
+    answers = {**scenes(2), **{s: level for s in up["system"]["scenes"]}, **cmmm_answers({1: 1.0, 2: 0.0})}
+    payload = copy.deepcopy(FOOD_PLANT if "process" in up.get("production_types", []) else METAL_WORKSHOP)
+    payload["answers"] = {k: v for k, v in payload["answers"].items() if k.startswith("Q")} | answers
+    if up.get("industries"):
+        payload["industry"] = up["industries"][0]
+    return payload
+
+
+@pytest.mark.parametrize("level", range(5))
+@pytest.mark.parametrize("up", SYSTEMS, ids=[u["id"] for u in SYSTEMS])
+def test_no_system_is_introduced_where_the_answers_say_it_is_in_use(up, level):
+    rec = recs_of_result(score(_system_payload(up, level))).get(up["id"])
+    in_use = level >= up["system"]["in_use_from"]
+    if rec is None:
+        return
+    if in_use:
+        assert rec["action"] in ("integrate", "optimize") and rec["title"] != up["title"]
+        assert str(level) in up["system"]["next"]
+    else:
+        assert rec["action"] == "introduce" and rec["title"] == up["title"]
+
+
+@pytest.mark.parametrize("up", [u for u in SYSTEMS if u["system"]["next"]], ids=lambda u: u["id"])
+def test_a_system_in_use_gets_its_next_step(up):
+    actions = {level: (recs_of_result(score(_system_payload(up, level))).get(up["id"]) or {}).get("action")
+               for level in range(up["system"]["in_use_from"], 4)}
+    for level, step in up["system"]["next"].items():
+        assert actions[int(level)] in ("integrate", "optimize"), (level, actions)
+
+
+@pytest.mark.parametrize("up", SYSTEMS, ids=[u["id"] for u in SYSTEMS])
+def test_a_system_at_the_top_scene_level_is_not_recommended(up):
+    assert up["id"] not in recs_of_result(score(_system_payload(up, 4)))
+
+
+def test_mes_and_wms_in_use_become_their_next_steps():
+    recs = recs_of("mid discrete: (b) machinery plant")
+    assert recs["mes"]["action"] == "integrate" and recs["mes"]["title"] == "MES 与设备、质量、仓储系统集成"
+    assert recs["wms"]["action"] == "integrate" and "WMS 与生产" in recs["wms"]["title"]
+
+
+def test_a_running_aps_is_not_piloted_again():
+    assert "aps" not in recs_of("strong discrete: (c) electrical leader")
+
+
+def test_an_unknown_production_type_or_industry_gets_no_type_specific_items():
+    ids = set(recs_of("SME only: (d) no profile"))
+    assert not ids & {u["id"] for u in UPGRADES["upgrades"] if u.get("production_types") or u.get("industries")}
+
+
+def test_the_result_names_the_plan_and_its_validity():
+    plan = RESULTS["mid discrete: (b) machinery plant"]["plan"]
+    assert plan["valid_to"] == "2022-12-31" and "2020—2022" in plan["name"]
+
+
+def test_policy_hooks_cite_their_source_where_they_apply():
+    hooks = {h["id"]: h for h in RESULTS["mid discrete: (b) machinery plant"]["policies"]}
+    assert {"zjtx-digital-level", "smart-factory-tiers", "xuchang-sme-pilot"} <= set(hooks)
+    assert "工信厅企业〔2024〕56号" in hooks["zjtx-digital-level"]["citation"]
+    assert "二级（规范级）" in hooks["smart-factory-tiers"]["text"]
+    assert "35 专用设备制造业" in hooks["xuchang-sme-pilot"]["text"]
+
+
+def test_sme_policies_say_a_large_enterprise_is_not_an_sme():
+    hooks = {h["id"]: h for h in RESULTS["strong discrete: (c) electrical leader"]["policies"]}
+    assert "xuchang-sme-pilot" not in hooks
+    assert "从业人员 1850 人、营业收入 268000 万元，不属于中小企业" in hooks["zjtx-digital-level"]["text"]
+    food = {h["id"] for h in RESULTS["weak process: (a) food plant"]["policies"]}
+    assert "xuchang-sme-pilot" not in food
+    assert "未达到一级" in next(h for h in RESULTS["weak process: (a) food plant"]["policies"]
+                                if h["id"] == "zjtx-digital-level")["text"]
+
+
+def test_inflated_self_ratings_still_get_advice_for_the_plant_they_describe():
+    recs = recs_of_result(score(INFLATED))
+    assert {"equipment-networking", "nc-retrofit"} <= set(recs)
+
+
+def test_a_report_after_the_plans_end_says_the_plan_has_expired():
+    import datetime
+
+    from diagnosis.scoring.labels import plan_status
+    plan = RESULTS["mid discrete: (b) machinery plant"]["plan"]
+    late = plan_status(plan, datetime.date(2026, 11, 20))
+    assert late["expired"] and "有效期至 2022年12月31日，已经到期" in late["text"] and "征求意见稿" in late["text"]
+    assert not plan_status(plan, datetime.date(2021, 6, 1))["expired"]
+
+
+def test_the_indicator_rows_come_from_the_targets_file():
+    from diagnosis.scoring.labels import indicator_rows
+    result = RESULTS["SME only: (d) no profile"]
+    rows = indicator_rows(LIB["targets"].data, LIB["profile"].data, result, {}, submitted=True)
+    assert [r["name"] for r in rows] == [r["label"] for r in LIB["targets"].data["report_rows"]]
+    net = rows[1]
+    assert net["value"] == "5.0%（估算）" and net["estimated"] and "按第3题所选区间" in net["note"]
+
+
+def test_every_estimate_has_its_basis_in_the_catalog():
+    from diagnosis.scoring.labels import estimate_basis
+    for up in UPGRADES["upgrades"]:
+        basis = estimate_basis(LIB, up["id"])
+        assert basis["investment"] and basis["payback"] or up["estimate"].get("payback") is None

@@ -17,6 +17,8 @@ BAD = [
     ({"questionnaire": "sme-digital-2024", "answers": {"S03": 9}}, "answers.S03"),
     ({"questionnaire": "sme-digital-2024", "profile": {"equipment_total": -1}}, "profile.equipment_total"),
     ({"questionnaire": "nope"}, "questionnaire"),
+    ({"questionnaire": "sme-digital-2024", "industry": "99"}, "industry"),
+    ({"questionnaire": "sme-digital-2024", "answers": {"explain.no-such-check": "说明"}}, "answers.explain.no-such-check"),
 ]
 
 

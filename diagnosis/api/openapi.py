@@ -14,7 +14,9 @@ from ..ids import MAX_ID
 from ..instruments import Document, Library
 from ..json_input import MAX_DEPTH
 from ..scoring import SCORING_VERSION
+from ..scoring import consistency
 from ..scoring.engine import parts_of
+from ..scoring.figures import compile_figures
 from ..scoring.profile import fields as profile_fields
 from .limits import BODY_MAX, EMAIL_MAX
 
@@ -111,7 +113,13 @@ def _score_request(questionnaire: Document, library: Library) -> dict:
     answers: dict[str, dict] = {}
     for part in parts:
         answers.update(_sme_answers(part) if part.kind == "sme" else _cmmm_answers(part))
+    sme = next((part for part in parts if part.kind == "sme"), None)
+    for flag_id in sorted(consistency.known_ids(compile_figures(sme.data, sme.sha256) if sme else None)):
+        answers[consistency.EXPLAIN_PREFIX + flag_id] = {
+            "type": ["string", "null"], "maxLength": consistency.EXPLANATION_MAX, "pattern": _NO_NUL,
+            "description": "企业对该核对项的说明（null 表示撤回）"}
     needs_industry_type = any(part.kind == "cmmm" for part in parts)
+    industries = library.of_kind("industries")
     return {
         "type": "object", "additionalProperties": False,
         "required": ["questionnaire"] + (["profile"] if needs_industry_type else []),
@@ -121,6 +129,9 @@ def _score_request(questionnaire: Document, library: Library) -> dict:
             "profile": ref("ProfileForMaturity" if needs_industry_type else "Profile"),
             "answers": {"type": ["object", "null"], "additionalProperties": False, "properties": answers,
                         "description": "题号 → 答案；null 或省略的题按未答（0 分）计"},
+            "industry": {"type": "string",
+                         "enum": [i["code"] for i in industries[0].data["industries"]] if industries else [],
+                         "description": "企业所属制造业行业大类（GB/T 4754），用于按行业筛选升级建议和政策提示"},
         },
     }
 

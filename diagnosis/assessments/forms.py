@@ -23,6 +23,7 @@ from markupsafe import Markup
 from ..scoring import cmmm as cmmm_mod
 from ..scoring import sme as sme_mod
 from ..scoring.errors import ScoreInputError
+from ..scoring.figures import compile_figures, implied_option
 from ..scoring.profile import check_value
 from . import widgets
 from .stages import UNANSWERED, Docs, Stage, cmmm_profile, sme_questions, sme_scene_groups
@@ -171,9 +172,12 @@ def profile_specs(docs: Docs) -> list[FieldSpec]:
     return specs
 
 
-def sme_specs(docs: Docs, stage: Stage) -> list[FieldSpec]:
+def sme_specs(docs: Docs, stage: Stage, taken: frozenset[str] = frozenset()) -> list[FieldSpec]:
+    """The SME questions of a stage. Figures a question collects that the profile holds already
+    (``from_profile`` in ``taken``) are not asked again."""
     doc = docs.sme
     compiled = sme_mod.compile_sme(doc.data, doc.sha256)
+    figs = compile_figures(doc.data, doc.sha256)
     check = lambda key: (lambda v: sme_mod.check_answer(compiled, key, v))  # noqa: E731
     specs: list[FieldSpec] = []
     if stage.scenes:
@@ -196,29 +200,37 @@ def sme_specs(docs: Docs, stage: Stage) -> list[FieldSpec]:
                          group=f"{dims[q['dimension']]} · {q.get('topic', '')}".rstrip(" ·"))
         if q["type"] == "multi":
             spec.extra["exclusive"] = next((o["key"] for o in q["options"] if o.get("exclusive")), None)
-        if q.get("suggest_from"):
-            spec.extra["suggest_from"] = q
+        if q["id"] in figs.implied:
+            spec.extra["implied"] = True        # StagePage pre-selects the option the figures imply
         specs.append(spec)
+        from_profile = []
         for col in q.get("collects", []) or []:
+            if col.get("from_profile") in taken:
+                from_profile.append(col)
+                continue
             specs.append(_field_spec(col, "answers", spec.group, check(col["key"]), key=col["key"]))
             specs[-1].extra["collected_for"] = q["id"]
+        if from_profile:
+            spec.extra["from_profile"] = tuple(from_profile)
     return specs
 
 
-def suggestion(spec: FieldSpec, profile: dict[str, Any]) -> dict[str, Any] | None:
-    """The option the profile's counts point to (e.g. the digitization band), with the rate."""
-    q = spec.extra.get("suggest_from")
-    if not q:
-        return None
-    src = q["suggest_from"]
-    num, den = profile.get(src["numerator"]), profile.get(src["denominator"])
-    if num is None or not den:
-        return None
-    rate = num / den
-    for key, (low, high) in q["bands"].items():
-        if (low == 0 and rate <= high) or low < rate <= high:
-            return {"option": key, "rate": rate}
-    return None
+def profile_sources(docs: Docs, stage: Stage) -> frozenset[str]:
+    """The profile fields the stage's questions would collect again (``from_profile``)."""
+    if stage.kind != "sme" or stage.scenes:
+        return frozenset()
+    return frozenset(col["from_profile"] for q in sme_questions(docs, stage)
+                     for col in q.get("collects", []) or [] if col.get("from_profile"))
+
+
+def taken_from_profile(spec: FieldSpec, profile: dict[str, Any]) -> str:
+    """The note saying which of a question's figures come from the profile, with their values."""
+    cols = spec.extra.get("from_profile") or ()
+    if not cols:
+        return ""
+    shown = "、".join(f"{c['label']} {format_number(profile[c['from_profile']])} {c.get('unit', '')}".rstrip()
+                     for c in cols)
+    return f"（{shown}取自企业概况。）"
 
 
 def cmmm_specs(docs: Docs, level: int, prof: str) -> list[FieldSpec]:
@@ -262,11 +274,13 @@ _SPECS: dict[tuple, PageFields] = {}
 
 def specs_for(docs: Docs, stage: Stage, profile: dict[str, Any], level: int | None = None) -> PageFields:
     """The fields of one page, built once per process for each document version (and, on the
-    maturity stage, level and production type); callers must not change them."""
+    maturity stage, level and production type; on SME stages, which figures the profile holds
+    already); callers must not change them."""
     if stage.kind == "profile":
         key: tuple = ("profile", docs.profile.sha256)
     elif stage.kind == "sme":
-        key = ("sme", docs.sme.sha256, stage)
+        taken = frozenset(k for k in profile_sources(docs, stage) if profile.get(k) is not None)
+        key = ("sme", docs.sme.sha256, stage, taken)
     else:
         key = ("cmmm", docs.cmmm.sha256, level or 1, cmmm_profile(docs, profile))
     specs = _SPECS.get(key)
@@ -274,7 +288,7 @@ def specs_for(docs: Docs, stage: Stage, profile: dict[str, Any], level: int | No
         if stage.kind == "profile":
             specs = profile_specs(docs)
         elif stage.kind == "sme":
-            specs = sme_specs(docs, stage)
+            specs = sme_specs(docs, stage, key[3])
         else:
             specs = cmmm_specs(docs, key[2], key[3])
         specs = _SPECS[key] = PageFields(specs)
@@ -291,21 +305,27 @@ class StagePage:
     """
 
     def __init__(self, specs: PageFields, stored: dict[str, dict[str, Any]], profile: dict[str, Any],
-                 formdata=None):
+                 formdata=None, docs: Docs | None = None):
         self.specs = specs
         self.raw: dict[str, Any] = {}
         self.suggestions: dict[str, dict[str, Any]] = {}
+        self.notes: dict[str, str] = {}
         self.errors: dict[str, list[str]] = {}
         self.posted: set[str] = set()
+        figs = compile_figures(docs.sme.data, docs.sme.sha256) if docs is not None and docs.sme else None
         for spec in specs:
             values = stored[spec.target]
             if spec.key in values:
                 self.raw[spec.name] = _format(spec, values[spec.key])
-            elif spec.extra.get("suggest_from"):
-                hint = suggestion(spec, profile)
+            elif spec.extra.get("implied") and figs is not None:
+                # The option the figures entered so far imply is pre-selected (the consistency
+                # check before submit compares them again).
+                hint = implied_option(figs, spec.key, profile, stored["answers"])
                 if hint:
                     self.suggestions[spec.name] = hint
                     self.raw[spec.name] = hint["option"]
+            if spec.extra.get("from_profile"):
+                self.notes[spec.name] = taken_from_profile(spec, profile)
             if formdata is not None and spec.name in formdata:
                 self.posted.add(spec.name)
                 self.raw[spec.name] = (formdata.getlist(spec.name) if spec.kind == "multi"
@@ -316,7 +336,7 @@ class StagePage:
 
     def question(self, spec: FieldSpec) -> Markup:
         return widgets.question(spec, self.raw.get(spec.name), self.errors.get(spec.name),
-                                self.suggestions.get(spec.name))
+                                self.suggestions.get(spec.name), self.notes.get(spec.name, ""))
 
 
 def collect(page: StagePage, require: bool) -> tuple[dict[str, dict[str, Any]], bool]:

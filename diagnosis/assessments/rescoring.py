@@ -9,9 +9,10 @@ from __future__ import annotations
 from sqlalchemy import bindparam, func, insert, select, type_coerce
 
 from .. import catalog
-from ..accounts.models import utcnow
+from ..accounts.models import Enterprise, utcnow
 from ..extensions import db
 from ..scoring import score_answers
+from ..scoring.engine import Reference
 from .models import SUBMITTED, Diagnosis, DiagnosisResult, QuestionnaireVersion, diagnosis_instruments
 from . import result_json
 from .stages import Docs
@@ -65,11 +66,14 @@ def _rescore_worker(config: dict, batch: int, index: int, workers: int) -> tuple
 
 def _rescore_share(batch: int, index: int, workers: int) -> tuple[int, int]:
     cache: dict = {}
+    reference = Reference.of(catalog.library())
     seen = added = 0
     last_id = 0
     while True:
         rows = db.session.execute(
-            select(Diagnosis.id, Diagnosis.questionnaire_key, Diagnosis.profile, Diagnosis.answers)
+            select(Diagnosis.id, Diagnosis.questionnaire_key, Diagnosis.profile, Diagnosis.answers,
+                   Enterprise.industry_code)
+            .join(Enterprise, Enterprise.id == Diagnosis.enterprise_id)
             .where(Diagnosis.status == SUBMITTED, Diagnosis.id > last_id, Diagnosis.id % workers == index)
             .order_by(Diagnosis.id).limit(batch)).all()
         if not rows:
@@ -90,7 +94,7 @@ def _rescore_share(batch: int, index: int, workers: int) -> tuple[int, int]:
         for r in rows:
             docs = _docs_for(tuple(sorted(pins[r.id])), r.questionnaire_key, cache)
             result = score_answers(docs.suite, list(docs.parts.values()), docs.profile, docs.upgrades,
-                                   r.profile, r.answers)
+                                   r.profile, r.answers, reference=reference, industry=r.industry_code)
             text = result_json.encode(result)
             digest = result_json.digest(text)
             last_digest, last_sequence = latest.get(r.id, (None, 0))

@@ -16,7 +16,7 @@ from .. import catalog
 from ..accounts.models import Role, User, utcnow
 from ..extensions import db
 from ..scoring import ScoreInputError, score_answers
-from ..scoring.engine import validate_answers
+from ..scoring.engine import Reference, validate_answers
 from ..scoring.profile import validate_profile
 from . import result_json, signals
 from .models import (DRAFT, SUBMISSION, SUBMITTED, Diagnosis, DiagnosisResult, QuestionnaireVersion, Review, Share,
@@ -283,12 +283,13 @@ def submit(diagnosis: Diagnosis) -> DiagnosisResult:
     Raises ``AlreadySubmitted`` or a ``DiagnosisError`` naming the stage still incomplete."""
     docs = documents(diagnosis)
     diagnosis_id = diagnosis.id
+    industry = diagnosis.enterprise.industry_code
     for _ in range(WRITE_ATTEMPTS):
         try:
             stored = _read_for_write(diagnosis_id)
             if stored.status != DRAFT:
                 raise AlreadySubmitted()
-            profile, answers, result = _frozen_and_scored(docs, stored)
+            profile, answers, result = _frozen_and_scored(docs, stored, industry)
             written = _write(diagnosis_id, stored, status=SUBMITTED, profile=profile, answers=answers,
                              submitted_at=utcnow(), updated_at=utcnow())
             if written:
@@ -307,8 +308,10 @@ def submit(diagnosis: Diagnosis) -> DiagnosisResult:
     return row
 
 
-def _frozen_and_scored(docs: Docs, stored: _Stored) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
-    """The profile and answers a submission freezes (unasked maturity answers dropped), and their score."""
+def _frozen_and_scored(docs: Docs, stored: _Stored, industry: str | None
+                       ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """The profile and answers a submission freezes (unasked maturity answers dropped), and their score
+    (recommendations fitted to the enterprise's ``industry``)."""
     stage = first_incomplete(docs, stored.profile, stored.answers)
     if stage is not None:
         raise DiagnosisError(f"“{stage.title}”还有未完成的题目，请补充后再提交", stage.key)
@@ -320,7 +323,7 @@ def _frozen_and_scored(docs: Docs, stored: _Stored) -> tuple[dict[str, Any], dic
         answers = validate_answers(list(docs.parts.values()), profile, answers)
     except ScoreInputError as exc:
         raise DiagnosisError(f"答案需要更正：{exc}") from exc
-    return profile, answers, _score(docs, profile, answers)
+    return profile, answers, _score(docs, profile, answers, industry)
 
 
 def result_digest(result: dict[str, Any]) -> str:
@@ -333,8 +336,9 @@ def result_row(diagnosis_id: int, docs: Docs, result: dict[str, Any], sequence: 
                            digest=result_digest(result), data=result)
 
 
-def _score(docs: Docs, profile: dict[str, Any], answers: dict[str, Any]) -> dict[str, Any]:
-    return score_answers(docs.suite, list(docs.parts.values()), docs.profile, docs.upgrades, profile, answers)
+def _score(docs: Docs, profile: dict[str, Any], answers: dict[str, Any], industry: str | None = None) -> dict[str, Any]:
+    return score_answers(docs.suite, list(docs.parts.values()), docs.profile, docs.upgrades, profile, answers,
+                         reference=Reference.of(catalog.library()), industry=industry)
 
 
 def rescore(diagnosis: Diagnosis) -> DiagnosisResult | None:
@@ -342,7 +346,7 @@ def rescore(diagnosis: Diagnosis) -> DiagnosisResult | None:
     if diagnosis.status != SUBMITTED:
         return None
     docs = documents(diagnosis)
-    result = _score(docs, diagnosis.profile, diagnosis.answers)
+    result = _score(docs, diagnosis.profile, diagnosis.answers, diagnosis.enterprise.industry_code)
     current = diagnosis.result
     if current is not None and current.digest == result_digest(result):
         return None

@@ -11,10 +11,11 @@ from ..extensions import db
 from ..ids import database_id
 from ..roles import role_required
 from ..scoring import ScoreInputError
+from ..scoring.engine import draft_consistency
 from . import services, signals
 from .forms import StagePage, attach_conflicts, attach_error, collect, conflict_message, specs_for
 from .models import Diagnosis
-from .stages import LEVEL_NAMES, cmmm_progress, stage_by_key, stages
+from .stages import LEVEL_NAMES, UNANSWERED, cmmm_progress, sme_questions, stage_by_key, stages
 
 bp = Blueprint("enterprise", __name__)
 
@@ -86,7 +87,8 @@ def stage(diagnosis_id: int, stage_key: str):
         level = max(1, min(level, cmmm.asked_up_to))
     specs = specs_for(docs, current, diagnosis.profile, level)
     stored = {"profile": diagnosis.profile, "answers": diagnosis.answers}
-    page = StagePage(specs, stored, diagnosis.profile, formdata=request.form if request.method == "POST" else None)
+    page = StagePage(specs, stored, diagnosis.profile, formdata=request.form if request.method == "POST" else None,
+                     docs=docs)
     version, status = diagnosis.version, 200
     if request.method == "POST":     # CSRF checked by CSRFProtect before the view runs
         seen = _seen_version()
@@ -172,12 +174,26 @@ def confirm(diagnosis_id: int):
     if diagnosis is None:
         return redirect(url_for(".result", diagnosis_id=diagnosis_id))
     docs = services.documents(diagnosis)
+    flags = _draft_flags(docs, diagnosis)
     if request.method == "POST":  # CSRF checked by CSRFProtect before the view runs
+        # Explanations of the consistency flags are stored with the answers (``explain.<flag id>``).
+        notes = {f"explain.{f['id']}": (request.form.get(f"explain_{f['id']}") or "").strip() or UNANSWERED
+                 for f in flags}
         try:
+            if notes:
+                services.save_stage(diagnosis, {"answers": notes})
+                flags = _draft_flags(docs, diagnosis)
+            if request.form.get("action") == "save":
+                flash("说明已保存。", "success")
+                return redirect(url_for(".confirm", diagnosis_id=diagnosis.id))
+            if any(f["severity"] == "warning" and not f["explanation"] for f in flags):
+                raise services.DiagnosisError("有需要核对的答案：请修改相应答案，或在下面填写说明后再提交。")
             services.submit(diagnosis)
         except services.AlreadySubmitted:
             flash("该诊断已经提交，结果如下。", "info")        # e.g. a second click, or another tab
             return redirect(url_for(".result", diagnosis_id=diagnosis.id))
+        except ScoreInputError as exc:
+            flash(exc.message, "danger")
         except services.DiagnosisError as exc:
             flash(exc.message, "danger")
             if exc.stage:
@@ -189,7 +205,25 @@ def confirm(diagnosis_id: int):
     if docs.cmmm and diagnosis.profile.get("industry_type"):
         cmmm = cmmm_progress(docs, diagnosis.profile, diagnosis.answers)
     return render_template("enterprise/confirm.html", diagnosis=diagnosis,
-                           progress=services.progress(diagnosis, docs, cmmm), cmmm=cmmm, level_names=LEVEL_NAMES)
+                           progress=services.progress(diagnosis, docs, cmmm), cmmm=cmmm, level_names=LEVEL_NAMES,
+                           flags=flags, flag_stages={f["id"]: _flag_stage(docs, f) for f in flags})
+
+
+def _draft_flags(docs, diagnosis: Diagnosis) -> list[dict]:
+    found = draft_consistency(docs.suite, list(docs.parts.values()), docs.profile, diagnosis.profile, diagnosis.answers)
+    return (found or {}).get("flags", [])
+
+
+def _flag_stage(docs, flag: dict) -> str | None:
+    """The stage where the first answer a flag names is asked."""
+    key = flag["keys"][0].split(".", 1)[1] if flag["keys"] else ""
+    for st in stages(docs):
+        if flag["part"] == st.kind == "profile" or flag["part"] == st.kind == "cmmm":
+            return st.key
+        if flag["part"] == st.kind == "sme" and (
+                (st.scenes and key.startswith("S")) or key in {q["id"] for q in sme_questions(docs, st)}):
+            return st.key
+    return None
 
 
 @bp.route("/diagnoses/<int:diagnosis_id>")

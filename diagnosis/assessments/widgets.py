@@ -31,16 +31,19 @@ class _Parts:
 
 
 def question(spec: "FieldSpec", raw: Any, errors: list[str] | None = None,
-             hint: dict[str, Any] | None = None) -> Markup:
-    """One question showing ``raw`` (form text; a list for multiple choice)."""
+             hint: dict[str, Any] | None = None, note: str = "") -> Markup:
+    """One question showing ``raw`` (form text; a list for multiple choice), the option the entered
+    figures imply (``hint``) and a ``note`` after its help (e.g. figures taken from the profile)."""
     parts = spec.html.get("parts")
     if parts is None:
         parts = spec.html["parts"] = _parts(spec)
     out = [parts.open_error if errors else parts.open, parts.before, _inputs(spec, parts, raw), parts.after]
     if hint:
-        out.append(f'<div class="suggest">根据企业概况计算的比率为 {pct(hint["rate"])}，已预选 '
-                   f'{escape(hint["option"])} 项，可按实际修改。</div>')
+        basis = escape(hint["text"]) if hint.get("text") else f"根据企业概况计算的比率为 {pct(hint['rate'])}"
+        out.append(f'<div class="suggest">{basis}，已预选 {escape(hint["option"])} 项，可按实际修改。</div>')
     out.append(parts.help)
+    if note:
+        out.append(f'<div class="help">{escape(note)}</div>')
     if errors:
         out.append('<ul class="errors">' + "".join(f"<li>{escape(e)}</li>" for e in errors) + "</ul>")
     out.append("</div>")

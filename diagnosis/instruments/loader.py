@@ -189,8 +189,14 @@ class Library:
     def check_references(self) -> None:
         for doc in self.of_kind("suite"):
             _check_suite(doc, self)
+        for doc in self.of_kind("sme"):
+            _check_sme(doc, self)
         for doc in self.of_kind("upgrades"):
             _check_upgrades(doc, self)
+        for doc in self.of_kind("targets"):
+            _check_targets(doc, self)
+        for doc in self.of_kind("policies"):
+            _check_policies(doc, self)
         for doc in self.of_kind("industries"):
             cmmm = self.of_kind("cmmm")
             for i, ind in enumerate(doc.data["industries"]):
@@ -218,7 +224,9 @@ def _check_suite(doc: Document, lib: Library) -> None:
 
 def known_facts(lib: Library) -> dict[str, dict[str, Any]]:
     """Every fact a trigger may name, with its options (for has/lacks/in) where it has any."""
-    facts: dict[str, dict[str, Any]] = {"sme.total": {}, "sme.grade": {}, "cmmm.level": {}, "cmmm.score": {}}
+    facts: dict[str, dict[str, Any]] = {"sme.total": {}, "sme.grade": {}, "cmmm.level": {}, "cmmm.score": {},
+                                        "enterprise.industry": {"options": [i["code"] for d in lib.of_kind("industries")
+                                                                            for i in d.data["industries"]]}}
     for prof in lib.of_kind("profile"):
         for section in prof.data["sections"]:
             for f in section["fields"]:
@@ -237,20 +245,56 @@ def known_facts(lib: Library) -> dict[str, dict[str, Any]]:
     return facts
 
 
+def _check_conditions(c: Checker, cond: dict, where: str, facts: dict[str, dict[str, Any]]) -> None:
+    for path, fact, op, operand in condition_facts(cond):
+        at = f"{where}.{path.removeprefix('triggers.')}" if path != "triggers" else where
+        if fact not in facts:
+            c.fail(at, f"unknown fact {fact!r}")
+        options = facts[fact].get("options")
+        if op in ("has", "lacks", "in") and options:
+            for value in operand if op == "in" else [operand]:
+                if value not in options:
+                    c.fail(at, f"{value!r} is not an option of {fact!r}")
+
+
+def _profile_parts(lib: Library) -> tuple[dict[str, dict], set[str]]:
+    fields: dict[str, dict] = {}
+    indicators: set[str] = set()
+    for prof in lib.of_kind("profile"):
+        fields.update({f["key"]: f for s in prof.data["sections"] for f in s["fields"]})
+        indicators.update(i["key"] for i in prof.data["indicators"])
+    return fields, indicators
+
+
+def _check_sme(doc: Document, lib: Library) -> None:
+    c = Checker(doc.source)
+    fields, indicators = _profile_parts(lib)
+    for i, q in enumerate(doc.data["questions"]):
+        for j, col in enumerate(q.get("collects", []) or []):
+            src = col.get("from_profile")
+            if src is not None and fields and (src not in fields or fields[src]["type"] not in ("integer", "number")):
+                c.fail(f"questions[{i}].collects[{j}].from_profile", f"{src!r} is not a numeric field of profile.yaml")
+        if "estimates" in q and indicators and q["estimates"] not in indicators:
+            c.fail(f"questions[{i}].estimates", f"{q['estimates']!r} is not an indicator of profile.yaml")
+
+
 def _check_upgrades(doc: Document, lib: Library) -> None:
     c = Checker(doc.source)
     facts = known_facts(lib)
+    fields, indicators = _profile_parts(lib)
     targets = {i["key"] for t in lib.of_kind("targets") for i in t.data["indicators"]}
+    industries = {i["code"] for d in lib.of_kind("industries") for i in d.data["industries"]}
+    scenes = {s["id"] for d in lib.of_kind("sme") for g in d.data["scene_groups"] for s in g["scenes"]}
+    subdomains = {sd["key"] for d in lib.of_kind("cmmm") for sd in d.data["subdomains"]}
+    types = [o["key"] for o in (fields.get("industry_type") or {}).get("options", [])]
+    ladder = doc.data["prioritization"].get("ladder")
+    for i, rung in enumerate((ladder or {}).get("rungs", [])):
+        _check_conditions(c, rung["when"], f"prioritization.ladder.rungs[{i}].when", facts)
     for i, up in enumerate(doc.data["upgrades"]):
-        for path, fact, op, operand in condition_facts(up["triggers"]):
-            where = f"upgrades[{i}].{path}"
-            if fact not in facts:
-                c.fail(where, f"unknown fact {fact!r}")
-            options = facts[fact].get("options")
-            if op in ("has", "lacks", "in") and options:
-                for value in operand if op == "in" else [operand]:
-                    if value not in options:
-                        c.fail(where, f"{value!r} is not an option of {fact!r}")
+        _check_conditions(c, up["triggers"], f"upgrades[{i}].triggers", facts)
+        for j, pre in enumerate(up["prerequisites"]):
+            if isinstance(pre, dict):
+                _check_conditions(c, pre["when"], f"upgrades[{i}].prerequisites[{j}].when", facts)
         for j, moved in enumerate(up["moves"]):
             if moved not in facts:
                 c.fail(f"upgrades[{i}].moves[{j}]", f"unknown fact {moved!r}")
@@ -259,6 +303,58 @@ def _check_upgrades(doc: Document, lib: Library) -> None:
         for j, app in enumerate(up.get("applications", []) or []):
             if f"profile.{app['field']}" not in facts:
                 c.fail(f"upgrades[{i}].applications[{j}].field", f"{app['field']!r} is not a profile field")
+        for key in ("industries", "focus_industries"):
+            for j, code in enumerate(up.get(key, [])):
+                if industries and code not in industries:
+                    c.fail(f"upgrades[{i}].{key}[{j}]", f"{code!r} is not a division of industries.yaml")
+        for j, t in enumerate(up.get("production_types", [])):
+            if types and t not in types:
+                c.fail(f"upgrades[{i}].production_types[{j}]", f"{t!r} is not an option of profile industry_type")
+        system = up.get("system")
+        if system:
+            for j, scene in enumerate(system["scenes"]):
+                if scenes and scene not in scenes:
+                    c.fail(f"upgrades[{i}].system.scenes[{j}]", f"{scene!r} is not a scene of the SME instrument")
+            if "subdomain" in system and subdomains and system["subdomain"] not in subdomains:
+                c.fail(f"upgrades[{i}].system.subdomain", f"{system['subdomain']!r} is not a maturity sub-domain")
+        milestones = up.get("milestones")
+        if milestones and indicators and milestones["indicator"] not in indicators:
+            c.fail(f"upgrades[{i}].milestones.indicator", f"{milestones['indicator']!r} is not an indicator of profile.yaml")
+
+
+def _check_targets(doc: Document, lib: Library) -> None:
+    """Report rows name profile fields and indicators: renaming one fails here, not as a blank row."""
+    c = Checker(doc.source)
+    fields, indicators = _profile_parts(lib)
+    if not lib.of_kind("profile"):
+        return
+    for i, row in enumerate(doc.data["report_rows"]):
+        if "indicator" in row and row["indicator"] not in indicators:
+            c.fail(f"report_rows[{i}].indicator", f"{row['indicator']!r} is not an indicator of profile.yaml")
+        if "field" in row and row["field"] not in fields:
+            c.fail(f"report_rows[{i}].field", f"{row['field']!r} is not a field of profile.yaml")
+        if row["compare"] == "lianghua" and "field" in row:
+            options = {o["key"] for o in fields[row["field"]].get("options", [])}
+            if not {"none", "benchmarked", "certified"} <= options:
+                c.fail(f"report_rows[{i}].field", "a lianghua row needs the options none, benchmarked and certified")
+
+
+POLICY_PLACEHOLDERS = ("sme_grade", "sme_total", "cmmm_level", "industry", "headcount", "revenue")
+
+
+def _check_policies(doc: Document, lib: Library) -> None:
+    import string
+    c = Checker(doc.source)
+    facts = known_facts(lib)
+    for i, pol in enumerate(doc.data["policies"]):
+        _check_conditions(c, pol["applies"], f"policies[{i}].applies", facts)
+        for j, out in enumerate(pol["outcomes"]):
+            if "when" in out:
+                _check_conditions(c, out["when"], f"policies[{i}].outcomes[{j}].when", facts)
+            for _, name, _, _ in string.Formatter().parse(out["text"]):
+                if name is not None and name not in POLICY_PLACEHOLDERS:
+                    c.fail(f"policies[{i}].outcomes[{j}].text",
+                           f"unknown placeholder {{{name}}}; known: {', '.join(POLICY_PLACEHOLDERS)}")
 
 
 _libraries: dict[tuple, tuple[tuple, Library]] = {}

@@ -7,10 +7,14 @@ from .validation import Checker, join
 
 HEADER = ("key", "kind", "title")
 FIELD_TYPES = ("integer", "number", "choice", "multi")
-UPGRADE_KINDS = ("equipment", "robot", "line", "cloud", "system", "security", "lianghua", "energy", "talent", "platform")
 EFFORTS = ("low", "medium", "high")
 CONDITION_OPS = ("below", "at_least", "above", "lacks", "has", "in")
 SCALE_VALUES = (0, 0.5, 0.8, 1)
+PRODUCTION_TYPES = ("discrete", "process")
+# Quantities of the enterprise an estimate can scale with (computed in diagnosis/scoring/estimates.py).
+QUANTITIES = ("non_nc_processes", "undigitized_equipment", "unnetworked_equipment", "equipment_total",
+              "manual_workers", "headcount", "revenue", "energy_tce")
+BENEFIT_KINDS = ("labour", "energy", "text")
 
 
 def _options(c: Checker, options, path: str, with_points: bool) -> None:
@@ -29,9 +33,19 @@ def _options(c: Checker, options, path: str, with_points: bool) -> None:
     c.unique([o["key"] for o in options], path, "option key")
 
 
-def _field(c: Checker, f, p: str) -> None:
+def _range(c: Checker, value, p: str, low: float = 0) -> list:
+    c.seq(value, p, 2)
+    if len(value) != 2:
+        c.fail(p, "must be [low, high]")
+    lo, hi = (c.number(v, p, low) for v in value)
+    if lo > hi:
+        c.fail(p, "low must not be above high")
+    return value
+
+
+def _field(c: Checker, f, p: str, extra: tuple = ()) -> None:
     c.mapping(f, p, ("key", "label", "type"),
-              ("unit", "min", "max", "required", "help", "options", "not_above"))
+              ("unit", "min", "max", "required", "help", "options", "not_above") + extra)
     c.key(f["key"], join(p, "key"))
     c.text(f["label"], join(p, "label"))
     c.one_of(f["type"], join(p, "type"), FIELD_TYPES)
@@ -80,7 +94,8 @@ def validate_profile(c: Checker, d: dict) -> None:
 
 
 def validate_sme(c: Checker, d: dict) -> None:
-    c.mapping(d, "", HEADER + ("dimensions", "questions", "scene_groups", "grade_rule"), ("source", "description"))
+    c.mapping(d, "", HEADER + ("dimensions", "questions", "scene_groups", "grade_rule"),
+              ("source", "description", "implied_note"))
     areas: dict[str, str] = {}
     dims = {}
     for i, dim in enumerate(c.seq(d["dimensions"], "dimensions", 1)):
@@ -103,7 +118,7 @@ def validate_sme(c: Checker, d: dict) -> None:
     for i, q in enumerate(c.seq(d["questions"], "questions", 1)):
         p = join("questions", i)
         c.mapping(q, p, ("id", "dimension", "area", "type", "text", "options"),
-                  ("topic", "help", "max", "suggest_from", "bands", "collects"))
+                  ("topic", "help", "max", "suggest_from", "bands", "collects", "implied", "estimates"))
         c.key(q["id"], join(p, "id"))
         ids.append(q["id"])
         c.one_of(q["dimension"], join(p, "dimension"), dims)
@@ -141,13 +156,26 @@ def validate_sme(c: Checker, d: dict) -> None:
                     c.fail(join(bp, key), "low bound must be below high bound")
         for ci, col in enumerate(q.get("collects", []) or []):
             cp = join(join(p, "collects"), ci)
-            _field(c, col, cp)
+            _field(c, col, cp, extra=("from_profile", "quantity"))
+            if "from_profile" in col:
+                c.key(col["from_profile"], join(cp, "from_profile"))
+            if "quantity" in col:
+                c.one_of(col["quantity"], join(cp, "quantity"), QUANTITIES)
             if col["type"] not in ("integer", "number"):
                 c.fail(join(cp, "type"), "collected values are numbers")
             if not col["key"].startswith(q["id"] + "."):
                 c.fail(join(cp, "key"), f"must start with {q['id']}.")
             collect_keys.append(col["key"])
     c.unique(ids, "questions", "question id")
+    for i, q in enumerate(d["questions"]):
+        if "implied" in q:
+            _implied(c, q, join(join("questions", i), "implied"), set(collect_keys))
+        if "estimates" in q:
+            c.key(q["estimates"], join(join("questions", i), "estimates"))
+            if "bands" not in q:
+                c.fail(join(join("questions", i), "bands"), "is missing (a question that estimates a rate needs bands)")
+    if "implied_note" in d:
+        c.text(d["implied_note"], "implied_note")
     for key, dim in dims.items():
         if abs(earned[key] - dim["max"]) > 1e-9:
             c.fail("questions", f"questions of dimension {key!r} reach {earned[key]:g} points, not its max {dim['max']}")
@@ -165,6 +193,39 @@ def validate_sme(c: Checker, d: dict) -> None:
                 c.text(text, join(join(sp, "levels"), lvl))
     c.unique(ids + scene_ids + collect_keys, "questions", "id")
     _grade_rule(c, d["grade_rule"], "grade_rule")
+
+
+def _implied(c: Checker, q: dict, p: str, collected: set[str]) -> None:
+    """What the entered figures imply for a single-choice question: a rate band or a trend."""
+    imp = q["implied"]
+    if not isinstance(imp, dict) or imp.get("type") not in ("band", "trend"):
+        c.fail(join(p, "type"), "must be 'band' or 'trend'")
+    if q["type"] != "single":
+        c.fail(p, "only single-choice questions have implied options")
+    options = [o["key"] for o in q["options"]]
+    if imp["type"] == "band":
+        c.mapping(imp, p, ("type", "numerator", "denominator"), ("source",))
+        if "bands" not in q:
+            c.fail(join(p[: -len(".implied")], "bands"), "is missing (a band implied by figures needs bands)")
+        refs = [("numerator", imp["numerator"]), ("denominator", imp["denominator"])]
+    else:
+        c.mapping(imp, p, ("type", "current", "previous", "options", "tolerance", "measure"), ("unit", "scale"))
+        refs = []
+        for side in ("current", "previous"):
+            pair = c.seq(imp[side], join(p, side), 2)
+            if len(pair) != 2:
+                c.fail(join(p, side), "must be [numerator, denominator]")
+            refs += [(f"{side}[{n}]", ref) for n, ref in enumerate(pair)]
+        c.mapping(imp["options"], join(p, "options"), ("up", "flat", "down"))
+        for direction, option in imp["options"].items():
+            c.one_of(option, join(join(p, "options"), direction), options)
+        c.number(imp["tolerance"], join(p, "tolerance"), 0, 0.5)
+        c.text(imp["measure"], join(p, "measure"))
+        if "scale" in imp:
+            c.number(imp["scale"], join(p, "scale"), low=0)
+    for where, ref in refs:
+        if ref not in collected:
+            c.fail(join(p, where), f"{ref!r} is not a figure this file collects")
 
 
 def _grade_rule(c: Checker, rule, p: str) -> None:
@@ -288,47 +349,128 @@ def _condition(c: Checker, cond, p: str, facts: list) -> None:
 
 
 def validate_upgrades(c: Checker, d: dict) -> None:
-    c.mapping(d, "", HEADER + ("prioritization", "upgrades"), ("description",))
+    c.mapping(d, "", HEADER + ("kinds", "tiers", "prioritization", "estimates", "upgrades"), ("description",))
+    kinds = c.table(d["kinds"], "kinds")
+    if not kinds:
+        c.fail("kinds", "must name at least one kind")
+    for k, label in kinds.items():
+        c.key(k, f"kinds.{k}")
+        c.text(label, f"kinds.{k}")
+    tiers = []
+    for i, t in enumerate(c.seq(d["tiers"], "tiers", 1)):
+        tp = join("tiers", i)
+        c.mapping(t, tp, ("key", "level", "label"))
+        c.key(t["key"], join(tp, "key"))
+        c.integer(t["level"], join(tp, "level"), 0)
+        c.text(t["label"], join(tp, "label"))
+        if tiers and t["level"] <= d["tiers"][i - 1]["level"]:
+            c.fail(join(tp, "level"), "tiers must be in increasing order of level")
+        tiers.append(t["key"])
+    c.unique(tiers, "tiers", "tier key")
     pr = c.mapping(d["prioritization"], "prioritization", ("rule", "impact", "feasibility", "phases", "base_phase"),
-                   ("capacity",))
+                   ("capacity", "plan_bonus", "fit_bonus", "ladder", "reasons"))
     c.text(pr["rule"], "prioritization.rule")
     c.mapping(pr["impact"], "prioritization.impact", EFFORTS)
     c.mapping(pr["feasibility"], "prioritization.feasibility", EFFORTS)
     for k in EFFORTS:
         c.number(pr["impact"][k], f"prioritization.impact.{k}", low=0)
         c.number(pr["feasibility"][k], f"prioritization.feasibility.{k}", low=0, high=1)
-    phases = [c.mapping(ph, join("prioritization.phases", i), ("key", "label"))["key"]
-              for i, ph in enumerate(c.seq(pr["phases"], "prioritization.phases", 1))]
+    phases = []
+    for i, ph in enumerate(c.seq(pr["phases"], "prioritization.phases", 1)):
+        php = join("prioritization.phases", i)
+        c.mapping(ph, php, ("key", "label"), ("short",))
+        c.key(ph["key"], join(php, "key"))
+        c.text(ph["label"], join(php, "label"))
+        phases.append(ph["key"])
+    c.unique(phases, "prioritization.phases", "phase key")
     c.mapping(pr["base_phase"], "prioritization.base_phase", EFFORTS)
     for k in EFFORTS:
         c.one_of(pr["base_phase"][k], f"prioritization.base_phase.{k}", phases)
     c.mapping(pr.get("capacity", {}), "prioritization.capacity", optional=phases[:-1])
     for k, n in pr.get("capacity", {}).items():
         c.integer(n, f"prioritization.capacity.{k}", low=1)
+    for k in ("plan_bonus", "fit_bonus"):
+        if k in pr:
+            c.number(pr[k], f"prioritization.{k}", low=0)
+    if "ladder" in pr:
+        lp = "prioritization.ladder"
+        c.mapping(pr["ladder"], lp, ("rungs", "at_rung", "beyond"))
+        c.number(pr["ladder"]["at_rung"], join(lp, "at_rung"), low=0)
+        c.number(pr["ladder"]["beyond"], join(lp, "beyond"), low=0)
+        for i, rung in enumerate(c.seq(pr["ladder"]["rungs"], join(lp, "rungs"), 1)):
+            rp = join(join(lp, "rungs"), i)
+            c.mapping(rung, rp, ("tier", "when"))
+            c.one_of(rung["tier"], join(rp, "tier"), tiers)
+            _condition(c, rung["when"], join(rp, "when"), [])
+    if "reasons" in pr:
+        rp = "prioritization.reasons"
+        c.mapping(pr["reasons"], rp, ("prerequisite", "capacity", "effort"))
+        placeholders = {"prerequisite": ("{names}", "{phase}"), "capacity": ("{phase}", "{count}", "{next}"),
+                        "effort": ("{phase}",)}
+        for k, needed in placeholders.items():
+            c.text(pr["reasons"][k], join(rp, k))
+            for ph in needed:
+                if ph not in pr["reasons"][k]:
+                    c.fail(join(rp, k), f"must contain {ph}")
+    est = c.mapping(d["estimates"], "estimates", ("label", "assumptions"))
+    c.text(est["label"], "estimates.label")
+    c.mapping(est["assumptions"], "estimates.assumptions", ("labour_cost", "energy_price"))
+    for k, a in est["assumptions"].items():
+        ap = f"estimates.assumptions.{k}"
+        c.mapping(a, ap, ("range", "unit", "basis"))
+        _range(c, a["range"], join(ap, "range"))
+        c.text(a["unit"], join(ap, "unit"))
+        c.text(a["basis"], join(ap, "basis"))
     ids = []
     for i, up in enumerate(c.seq(d["upgrades"], "upgrades", 1)):
         p = join("upgrades", i)
-        c.mapping(up, p, ("id", "kind", "title", "summary", "steps", "prerequisites", "moves", "effort", "impact",
-                          "serves", "triggers"), ("applications",))
+        c.mapping(up, p, ("id", "kind", "tier", "title", "summary", "steps", "prerequisites", "moves", "effort",
+                          "impact", "serves", "triggers"),
+                  ("applications", "production_types", "industries", "focus_industries", "system", "estimate",
+                   "milestones"))
         c.key(up["id"], join(p, "id"))
         ids.append(up["id"])
-        c.one_of(up["kind"], join(p, "kind"), UPGRADE_KINDS)
+        c.one_of(up["kind"], join(p, "kind"), kinds)
+        c.one_of(up["tier"], join(p, "tier"), tiers)
         c.text(up["title"], join(p, "title"))
         c.text(up["summary"], join(p, "summary"))
-        for si, step in enumerate(c.seq(up["steps"], join(p, "steps"), 1)):
-            c.text(step, join(join(p, "steps"), si))
+        _steps(c, up["steps"], join(p, "steps"))
         c.seq(up["prerequisites"], join(p, "prerequisites"))
         c.seq(up["moves"], join(p, "moves"))
         c.one_of(up["effort"], join(p, "effort"), EFFORTS)
         c.one_of(up["impact"], join(p, "impact"), EFFORTS)
         for ai, app in enumerate(up.get("applications", []) or []):
             c.mapping(app, join(join(p, "applications"), ai), ("field", "name"))
+        for ti, t in enumerate(c.seq(up.get("production_types", []), join(p, "production_types"))):
+            c.one_of(t, join(join(p, "production_types"), ti), PRODUCTION_TYPES)
+        for key in ("industries", "focus_industries"):
+            for ii, code in enumerate(c.seq(up.get(key, []), join(p, key))):
+                if not (isinstance(code, str) and len(code) == 2 and code.isdigit()):
+                    c.fail(join(join(p, key), ii), f"must be a quoted two-digit GB/T 4754 code, not {code!r}")
+        if "system" in up:
+            _system(c, up["system"], join(p, "system"))
+        if "estimate" in up:
+            _estimate(c, up["estimate"], join(p, "estimate"), up)
+        if "milestones" in up:
+            mp = join(p, "milestones")
+            c.mapping(up["milestones"], mp, ("indicator", "values"))
+            c.key(up["milestones"]["indicator"], join(mp, "indicator"))
+            values = c.seq(up["milestones"]["values"], join(mp, "values"), 1)
+            for vi, v in enumerate(values):
+                c.number(v, join(join(mp, "values"), vi), 0, 1)
+                if vi and v <= values[vi - 1]:
+                    c.fail(join(join(mp, "values"), vi), "milestones must increase")
         _condition(c, up["triggers"], join(p, "triggers"), [])
     c.unique(ids, "upgrades", "upgrade id")
     for i, up in enumerate(d["upgrades"]):
         for pi, pre in enumerate(up["prerequisites"]):
+            pp = f"upgrades[{i}].prerequisites[{pi}]"
+            if isinstance(pre, dict):
+                c.mapping(pre, pp, ("id", "when"))
+                _condition(c, pre["when"], join(pp, "when"), [])
+                pre = pre["id"]
             if pre not in ids:
-                c.fail(f"upgrades[{i}].prerequisites[{pi}]", f"{pre!r} is not an upgrade of this file")
+                c.fail(pp, f"{pre!r} is not an upgrade of this file")
     by_id = {u["id"]: u for u in d["upgrades"]}
     state: dict[str, int] = {}
 
@@ -339,11 +481,76 @@ def validate_upgrades(c: Checker, d: dict) -> None:
             c.fail(f"upgrades[{ids.index(uid)}].prerequisites", "prerequisites form a cycle: " + " -> ".join(trail + [uid]))
         state[uid] = 1
         for pre in by_id[uid]["prerequisites"]:
-            visit(pre, trail + [uid])
+            visit(pre if isinstance(pre, str) else pre["id"], trail + [uid])
         state[uid] = 2
 
     for uid in ids:
         visit(uid, [])
+
+
+def _steps(c: Checker, steps, p: str) -> None:
+    for si, step in enumerate(c.seq(steps, p, 1)):
+        c.text(step, join(p, si))
+
+
+def _system(c: Checker, system, p: str) -> None:
+    """A system-type upgrade: which scenes say whether the system is in use, and the next steps then."""
+    c.mapping(system, p, ("scenes", "in_use_from", "next"), ("subdomain",))
+    for si, scene in enumerate(c.seq(system["scenes"], join(p, "scenes"), 1)):
+        c.key(scene, join(join(p, "scenes"), si))
+    if "subdomain" in system:
+        c.key(system["subdomain"], join(p, "subdomain"))
+    c.integer(system["in_use_from"], join(p, "in_use_from"), 1, 4)
+    nxt = c.table(system["next"], join(p, "next"))
+    for level, step in nxt.items():
+        lp = join(join(p, "next"), level)
+        if level not in ("1", "2", "3", "4") or int(level) < system["in_use_from"]:
+            c.fail(lp, f"must be a scene level from in_use_from ({system['in_use_from']}) to 4")
+        c.mapping(step, lp, ("title", "summary", "steps"))
+        c.text(step["title"], join(lp, "title"))
+        c.text(step["summary"], join(lp, "summary"))
+        _steps(c, step["steps"], join(lp, "steps"))
+
+
+def _estimate(c: Checker, est, p: str, up: dict) -> None:
+    c.mapping(est, p, ("investment",), ("benefit", "payback"))
+    ip = join(p, "investment")
+    inv = c.mapping(est["investment"], ip, ("typical", "basis"), ("fixed", "per", "quantity"))
+    _range(c, inv["typical"], join(ip, "typical"))
+    c.text(inv["basis"], join(ip, "basis"))
+    for k in ("fixed", "per"):
+        if k in inv:
+            _range(c, inv[k], join(ip, k))
+    if ("per" in inv) != ("quantity" in inv):
+        c.fail(ip, "'per' and 'quantity' go together")
+    if "quantity" in inv:
+        c.one_of(inv["quantity"], join(ip, "quantity"), QUANTITIES)
+    if "benefit" in est:
+        bp = join(p, "benefit")
+        b = c.mapping(est["benefit"], bp, ("kind",), ("quantity", "share", "text", "basis"))
+        c.one_of(b["kind"], join(bp, "kind"), BENEFIT_KINDS)
+        if b["kind"] == "text":
+            c.text(b.get("text"), join(bp, "text"))
+        else:
+            if "share" not in b:
+                c.fail(join(bp, "share"), f"is missing (a {b['kind']} benefit is a share)")
+            _range(c, b["share"], join(bp, "share"))
+            c.number(b["share"][1], join(bp, "share"), 0, 1)
+            c.text(b.get("basis"), join(bp, "basis"))
+        if b["kind"] == "labour":
+            if b.get("quantity") != "manual_workers":
+                c.fail(join(bp, "quantity"), "a labour benefit counts manual_workers")
+            if not up.get("applications"):
+                c.fail(join(bp, "quantity"), "manual_workers needs the upgrade's applications (the jobs it takes over)")
+        elif "quantity" in b:
+            c.fail(join(bp, "quantity"), f"a {b['kind']} benefit has no quantity")
+    if "quantity" in inv and inv["quantity"] == "manual_workers" and not up.get("applications"):
+        c.fail(join(ip, "quantity"), "manual_workers needs the upgrade's applications (the jobs it takes over)")
+    if "payback" in est:
+        pp = join(p, "payback")
+        c.mapping(est["payback"], pp, ("years", "basis"))
+        _range(c, est["payback"]["years"], join(pp, "years"))
+        c.text(est["payback"]["basis"], join(pp, "basis"))
 
 
 def condition_facts(triggers) -> list[tuple[str, str, str, object]]:
@@ -353,9 +560,30 @@ def condition_facts(triggers) -> list[tuple[str, str, str, object]]:
     return facts
 
 
+REPORT_COMPARES = ("rate", "reference", "share_of_city", "counted_if_any", "lianghua", "diagnosed")
+
+
+def _date(c: Checker, value, p: str) -> str:
+    import datetime
+    c.text(value, p)
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        c.fail(p, f"must be a date YYYY-MM-DD in quotes, not {value!r}")
+    return value
+
+
 def validate_targets(c: Checker, d: dict) -> None:
-    c.mapping(d, "", HEADER + ("year", "indicators"), ("source",))
+    c.mapping(d, "", HEADER + ("year", "plan", "indicators", "report_rows"), ("source",))
     c.integer(d["year"], "year")
+    plan = c.mapping(d["plan"], "plan", ("name", "short", "valid_from", "valid_to", "source", "after_expiry"),
+                     ("status",))
+    for k in ("name", "short", "source", "after_expiry"):
+        c.text(plan[k], f"plan.{k}")
+    if "status" in plan:
+        c.text(plan["status"], "plan.status")
+    if _date(c, plan["valid_from"], "plan.valid_from") > _date(c, plan["valid_to"], "plan.valid_to"):
+        c.fail("plan.valid_to", "must not be before valid_from")
     for i, ind in enumerate(c.seq(d["indicators"], "indicators", 1)):
         p = join("indicators", i)
         c.mapping(ind, p, ("key", "name", "target", "unit", "measure"), ("note",))
@@ -363,7 +591,56 @@ def validate_targets(c: Checker, d: dict) -> None:
         if ind["target"] is not None:
             c.number(ind["target"], join(p, "target"), low=0)
         c.one_of(ind["measure"], join(p, "measure"), ("count", "sum", "mean", "share", "external"))
-    c.unique([i["key"] for i in d["indicators"]], "indicators", "indicator key")
+    keys = [i["key"] for i in d["indicators"]]
+    c.unique(keys, "indicators", "indicator key")
+    for i, row in enumerate(c.seq(d["report_rows"], "report_rows", 1)):
+        p = join("report_rows", i)
+        c.mapping(row, p, ("label", "compare"), ("indicator", "field", "target", "targets"))
+        c.text(row["label"], join(p, "label"))
+        c.one_of(row["compare"], join(p, "compare"), REPORT_COMPARES)
+        for k in ("target",):
+            if k in row:
+                c.one_of(row[k], join(p, k), keys)
+        for ti, t in enumerate(row.get("targets", [])):
+            c.one_of(t, join(join(p, "targets"), ti), keys)
+        needs = {"rate": ("indicator", "target"), "reference": ("indicator",), "share_of_city": ("field", "target"),
+                 "counted_if_any": ("field", "target"), "lianghua": ("field", "targets"), "diagnosed": ("target",)}
+        for k in needs[row["compare"]]:
+            if k not in row:
+                c.fail(join(p, k), f"is missing (compare {row['compare']!r} needs it)")
+
+
+CONDITION_STATUSES = ("meets", "misses", "applies", "info")
+
+
+def validate_policies(c: Checker, d: dict) -> None:
+    c.mapping(d, "", HEADER + ("policies",), ("description",))
+    ids = []
+    for i, pol in enumerate(c.seq(d["policies"], "policies", 1)):
+        p = join("policies", i)
+        c.mapping(pol, p, ("id", "name", "source", "facts", "applies", "outcomes"), ("our_reading",))
+        c.key(pol["id"], join(p, "id"))
+        ids.append(pol["id"])
+        c.text(pol["name"], join(p, "name"))
+        src = c.mapping(pol["source"], join(p, "source"), ("title", "issuer", "date"), ("doc_no", "url", "reported_by"))
+        for k, v in src.items():
+            c.text(v, join(join(p, "source"), k))
+        for fi, fact in enumerate(c.seq(pol["facts"], join(p, "facts"), 1)):
+            c.text(fact, join(join(p, "facts"), fi))
+        if "our_reading" in pol:
+            c.text(pol["our_reading"], join(p, "our_reading"))
+        _condition(c, pol["applies"], join(p, "applies"), [])
+        outcomes = c.seq(pol["outcomes"], join(p, "outcomes"), 1)
+        for oi, out in enumerate(outcomes):
+            op = join(join(p, "outcomes"), oi)
+            c.mapping(out, op, ("status", "text"), ("when",))
+            c.one_of(out["status"], join(op, "status"), CONDITION_STATUSES)
+            c.text(out["text"], join(op, "text"))
+            if "when" in out:
+                _condition(c, out["when"], join(op, "when"), [])
+            elif oi != len(outcomes) - 1:
+                c.fail(join(op, "when"), "only the last outcome may go without a condition")
+    c.unique(ids, "policies", "policy id")
 
 
 def validate_areas(c: Checker, d: dict) -> None:
@@ -395,6 +672,7 @@ VALIDATORS: dict[str, Callable[[Checker, dict], None]] = {
     "suite": validate_suite,
     "upgrades": validate_upgrades,
     "targets": validate_targets,
+    "policies": validate_policies,
     "areas": validate_areas,
     "industries": validate_industries,
 }

@@ -31,6 +31,12 @@ class Checker:
                 self.fail(join(path, key), "unknown key")
         return value
 
+    def table(self, value: Any, path: str) -> dict:
+        """A mapping whose keys are data (checked by the caller), not a fixed set of names."""
+        if not isinstance(value, dict):
+            self.fail(path, "must be a mapping")
+        return value
+
     def seq(self, value: Any, path: str, min_len: int = 0) -> list:
         if not isinstance(value, list):
             self.fail(path, "must be a list")

@@ -13,7 +13,7 @@ from .versioned import per_version
 
 EPS = 1e-9
 SCALE = (0.0, 0.5, 0.8, 1.0)
-_SCALE_SET = frozenset(SCALE)
+SCALE_SET = _SCALE_SET = frozenset(SCALE)
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,7 @@ class Compiled:
     subdomains: tuple[Subdomain, ...]
     item_index: dict[str, tuple[str, int]]  # item id -> (sub-domain key, level)
     doc: dict
+    by_level: dict[int, tuple[str, ...]] = None  # level -> every item id of that level
 
 
 @per_version
@@ -46,7 +47,8 @@ def compile_cmmm(doc: dict, version: str) -> Compiled:
             for e in entries:
                 index[e["id"]] = (sd["key"], level)
         subs.append(Subdomain(sd["key"], sd["code"], sd["name"], sd["element"], sd["domain"], sd["min_level"], items))
-    compiled = Compiled(tuple(subs), index, doc)
+    by_level = {n: tuple(i for i, (_, lv) in index.items() if lv == n) for n in range(1, 6)}
+    compiled = Compiled(tuple(subs), index, doc, by_level)
     return compiled
 
 
@@ -93,29 +95,27 @@ def score_cmmm(compiled: Compiled, answers: dict[str, Any], profile: str) -> dic
     # Sub-domain score per level: mean over applicable (non-null) items; None when nothing applies.
     get = answers.get
     sub_scores: dict[str, dict[int, float | None]] = {}
-    for sd in compiled.subdomains:
+    num = [0.0] * 6
+    den = [0.0] * 6
+    for sd, w, flat in _prepared(compiled, profile):
         per_level: dict[int, float | None] = {}
-        tailored = weights[sd.key] <= 0
-        for level, ids in sd.items.items():
-            if tailored:
+        if w <= 0:
+            for level, _, _ in flat:
                 per_level[level] = None
-                continue
-            values = [get(item, 0.0) for item in ids]
-            if None in values:
-                values = [v for v in values if v is not None]
-            per_level[level] = sum(values) / len(values) if values else None
+            sub_scores[sd.key] = per_level
+            continue
+        for level, ids, zeros in flat:
+            try:
+                mean = sum(map(get, ids, zeros)) / len(ids)
+            except TypeError:           # a None (not applicable) among the ratings
+                values = [v for v in map(get, ids, zeros) if v is not None]
+                mean = sum(values) / len(values) if values else None
+            per_level[level] = mean
+            if mean is not None:
+                num[level] += w * mean
+                den[level] += w
         sub_scores[sd.key] = per_level
-    raw_levels: dict[int, float] = {}
-    for level in range(1, 6):
-        num = den = 0.0
-        for sd in compiled.subdomains:
-            s = sub_scores[sd.key].get(level)
-            if s is None:
-                continue
-            w = weights[sd.key]
-            num += w * s
-            den += w
-        raw_levels[level] = num / den if den else 0.0
+    raw_levels = {level: (num[level] / den[level] if den[level] else 0.0) for level in range(1, 6)}
     k = 0
     while k < 5 and raw_levels[k + 1] + EPS >= threshold:
         k += 1
@@ -127,20 +127,8 @@ def score_cmmm(compiled: Compiled, answers: dict[str, Any], profile: str) -> dic
     static = _subdomain_static(compiled, profile)
     subdomains = {}
     for sd in compiled.subdomains:
-        own = sub_scores[sd.key]
-        levels = {}
-        for level in range(1, 6):
-            v = own.get(level)
-            levels[str(level)] = None if v is None else (round(v, 4) if level <= asked else 0.0)
-        # Sub-domain maturity on the same 0-5 scale: consecutive levels at the bar (a level without
-        # requirements, or with all items not applicable, counts as met), plus the next level's score.
-        kd = 0
-        while kd < 5 and (levels[str(kd + 1)] is None or levels[str(kd + 1)] + EPS >= threshold):
-            kd += 1
-        nxt = levels[str(kd + 1)] if kd < 5 else None
-        sub_score = 5.0 if kd >= 5 else kd + (nxt or 0.0)
-        subdomains[sd.key] = {**static[sd.key], "levels": levels,
-                              "score": round(sub_score, 4) if weights[sd.key] > 0 else None}
+        subdomains[sd.key] = _subdomain_result(sd, sub_scores[sd.key], static[sd.key], asked, k, threshold,
+                                               weights[sd.key] > 0)
     return {
         "level": band_level,
         "level_label": band_label,
@@ -153,6 +141,7 @@ def score_cmmm(compiled: Compiled, answers: dict[str, Any], profile: str) -> dic
         "profile_name": prof["name"],
         "tailored_out": [sd.key for sd in compiled.subdomains if weights[sd.key] <= 0],
         "subdomains": subdomains,
+        "standing": standing(compiled, subdomains, k, asked),
         "method": {
             "standard": doc["standard"],
             "scale": doc["scale"],
@@ -170,6 +159,113 @@ def score_cmmm(compiled: Compiled, answers: dict[str, Any], profile: str) -> dic
             "notes": method.get("notes", []),
         },
     }
+
+
+# How a sub-domain stands against the enterprise's level: one rule for the result page, the report's
+# summary and chapters, and the roadmap.
+STANDING = {"strength": "领先", "on_par": "达标", "gap": "短板", "not_assessed": "未评估", "not_applicable": "不适用",
+            "tailored": "已裁剪"}
+STANDING_RULE = (
+    "子域只计入有要求且已评估的等级：从其起始等级起连续达到 0.8 的最高等级为该子域达到的等级，"
+    "子域水平 = 达到的等级 + 下一级得分（起始等级也未达到时，为起始等级的得分）；没有任何已评估等级的子域为“未评估”，"
+    "不算优势也不算短板。参照等级 R = max(企业已达到的等级 k, 1)：子域达到的等级高于 k 为“领先”；"
+    "在 R 级有要求但未达到 R 级为“短板”；其余为“达标”。“迈向下一级最需补强”列出下一级（k+1 级）得分低于 0.8 的子域，"
+    "按得分从低到高排列。")
+
+
+_LEVEL_KEYS = ("", "1", "2", "3", "4", "5")
+
+
+def _subdomain_result(sd: Subdomain, own: dict[int, float | None], static: dict, asked: int, k: int,
+                      threshold: float, applicable: bool) -> dict[str, Any]:
+    """One sub-domain: its level scores, the levels it is credited with, its score and its standing.
+
+    Only levels where the sub-domain has requirements and that were asked count: a sub-domain whose
+    requirements start at level 3 is not credited with levels 1 and 2, and one with nothing assessed
+    has no score at all."""
+    m = sd.min_level
+    levels: dict[str, float | None] = {}
+    values = [None] * 6                 # level -> assessed score
+    not_applicable = False
+    achieved = 0
+    chain = True                        # still climbing from the sub-domain's first level
+    for level in (1, 2, 3, 4, 5):
+        v = own.get(level)
+        if v is None:
+            levels[_LEVEL_KEYS[level]] = None
+            if m <= level <= asked:
+                not_applicable = True
+            if level >= m:
+                chain = False
+        elif level <= asked:
+            v = levels[_LEVEL_KEYS[level]] = round(v, 4)
+            values[level] = v
+            if chain:
+                if v + EPS >= threshold:
+                    achieved = level
+                else:
+                    chain = False
+        else:
+            levels[_LEVEL_KEYS[level]] = 0.0
+            chain = False
+    if not applicable or values.count(None) == 6:
+        status = "tailored" if not applicable else ("not_applicable" if not_applicable else "not_assessed")
+        return {**static, "levels": levels, "score": None, "assessed": False, "achieved": 0,
+                "status": status, "status_label": STANDING[status], "target_level_score": None}
+    if achieved == 5:
+        score = 5.0
+    else:
+        nxt = values[achieved + 1 if achieved else m]
+        score = achieved + (nxt or 0.0)
+    reference = k if k > 1 else 1
+    if achieved > k:
+        status = "strength"
+    elif m <= reference and achieved < reference:
+        status = "gap"
+    else:
+        status = "on_par"
+    return {**static, "levels": levels, "score": round(score, 4), "assessed": True, "achieved": achieved,
+            "status": status, "status_label": STANDING[status], "target_level_score": values[min(k + 1, 5)]}
+
+
+def standing(compiled: Compiled, subdomains: dict[str, dict], k: int, asked: int) -> dict[str, Any]:
+    """Strengths, gaps and what most holds back the next level, from the sub-domain statuses."""
+    threshold = compiled.doc["method"]["achieve_threshold"]
+    by_status: dict[str, list] = {key: [] for key in STANDING}
+    focus = []
+    target = k + 1
+    for key, sd in subdomains.items():
+        by_status[sd["status"]].append((sd["score"], key))
+        value = sd["target_level_score"]
+        if k < 5 and value is not None and value + EPS < threshold:
+            focus.append({"key": key, "name": sd["name"], "level": target, "score": value, "needed": threshold,
+                          "weight": sd["weight"]})
+    focus.sort(key=lambda f: (f["score"], -f["weight"]))
+    return {
+        "reference_level": max(k, 1),
+        "target_level": target if k < 5 else None,
+        "strengths": [key for _, key in sorted(by_status["strength"], key=lambda r: -r[0])],
+        "gaps": [key for _, key in sorted(by_status["gap"], key=lambda r: r[0])],
+        "next_level_focus": focus,
+        "not_assessed": [key for _, key in by_status["not_assessed"]],
+        "not_applicable": [key for _, key in by_status["not_applicable"]],
+        "tailored": [key for _, key in by_status["tailored"]],
+    }
+
+
+_PREPARED: dict[tuple[int, str], list] = {}
+
+
+def _prepared(compiled: Compiled, profile: str) -> list[tuple[Subdomain, float, tuple]]:
+    """Per sub-domain: its weight in the profile and (level, item ids, zeros) for a fast mean."""
+    key = (id(compiled), profile)
+    hit = _PREPARED.get(key)
+    if hit is None:
+        weights = compiled.doc["profiles"][profile]["weights"]
+        hit = _PREPARED[key] = [(sd, weights[sd.key], tuple((level, ids, (0.0,) * len(ids))
+                                                             for level, ids in sd.items.items()))
+                                for sd in compiled.subdomains]
+    return hit
 
 
 _STATIC: dict[tuple[int, str], dict[str, dict]] = {}

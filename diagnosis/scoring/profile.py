@@ -52,19 +52,38 @@ def validate_profile(profile_doc: dict, values: Any, prefix: str = "profile") ->
         values = {}
     if not isinstance(values, dict):
         raise ScoreInputError(prefix, "应为对象（键值对）")
-    known = fields(profile_doc)
+    known, numbers, limits = _compiled(profile_doc)
     clean: dict[str, Any] = {}
     for key, value in values.items():
+        bounds = numbers.get(key)
+        # The common case, checked without a call: a whole number within the field's bounds.
+        if bounds is not None and value.__class__ is int and bounds[0] <= value <= bounds[1]:
+            clean[key] = value
+            continue
         if key not in known:
             raise ScoreInputError(f"{prefix}.{key}", "未知的企业概况字段")
         value = check_value(known[key], value, f"{prefix}.{key}")
         if value is not None:
             clean[key] = value
-    for key, field in known.items():
-        limit = field.get("not_above")
-        if limit and key in clean and limit in clean and clean[key] > clean[limit]:
+    for key, limit in limits:
+        if key in clean and limit in clean and clean[key] > clean[limit]:
             raise ScoreInputError(f"{prefix}.{key}", f"不能大于“{known[limit]['label']}”（{clean[limit]}）")
     return clean
+
+
+_COMPILED: dict[int, tuple] = {}
+
+
+def _compiled(profile_doc: dict) -> tuple[dict, dict, list]:
+    """Fields by key, the numeric fields' bounds and the not_above rules, once per document object."""
+    hit = _COMPILED.get(id(profile_doc))
+    if hit is None or hit[0] is not profile_doc:
+        known = fields(profile_doc)
+        numbers = {k: (f.get("min", float("-inf")), f.get("max", float("inf")))
+                   for k, f in known.items() if f["type"] in ("integer", "number")}
+        limits = [(k, f["not_above"]) for k, f in known.items() if f.get("not_above")]
+        hit = _COMPILED[id(profile_doc)] = (profile_doc, (known, numbers, limits))
+    return hit[1]
 
 
 def indicators(profile_doc: dict, values: dict[str, Any]) -> dict[str, float | None]:

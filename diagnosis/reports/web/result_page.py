@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from ... import catalog
 from ...assessments import services
 from ...assessments.models import Diagnosis
+from ...scoring.labels import CONSISTENCY_RULE, STANDING_RULE, Labels, indicator_rows, plan_status, policy
 from ..content import charts
 from .peers import peer_averages
 
@@ -33,7 +35,20 @@ def result_page_context(diagnosis: Diagnosis) -> dict[str, Any]:
     sme = data.get("sme") or (data if "total" in data else None)
     cmmm = data.get("cmmm") or (data if "level_scores" in data else None)
     peers = peer_averages(diagnosis) if cmmm else None
+    lib = catalog.library()
+    docs = services.documents(diagnosis)
+    targets = lib.of_kind("targets")
+    submitted_on = (diagnosis.submitted_at or diagnosis.created_at).date()
     return {
+        "labels": Labels.of(lib),
+        "indicator_rows": indicator_rows(targets[0].data if targets else None, docs.profile.data, data,
+                                         diagnosis.profile, submitted=diagnosis.is_submitted),
+        "plan": plan_status(data.get("plan"), submitted_on),
+        "flags": (data.get("consistency") or {}).get("flags", []),
+        "policies": [{**h, "our_reading": (policy(lib, h["id"]) or {}).get("our_reading", "")}
+                     for h in data.get("policies", [])],
+        "standing_rule": STANDING_RULE,
+        "consistency_rule": CONSISTENCY_RULE,
         "result": data,
         "sme": sme,
         "cmmm": cmmm,

@@ -34,7 +34,10 @@ def build(cmmm: dict, doc: dict | None, answers: dict, peers: dict | None) -> di
         score = sd.get("score")
         applicable = sd.get("applicable", True) and score is not None
         reached = int(math.floor(score + 1e-9)) if applicable else None
-        if not applicable:
+        if "status" in sd:     # scoring 2026.11: one standing rule, and 未评估 is neither strength nor gap
+            status = sd["status_label"]
+            status_class = {"strength": "lead", "on_par": "ok", "gap": "gap"}.get(sd["status"], "na")
+        elif not applicable:
             status, status_class = "不适用", "na"
         elif score + 1e-9 >= k + 1:
             status, status_class = "领先", "lead"
@@ -50,7 +53,8 @@ def build(cmmm: dict, doc: dict | None, answers: dict, peers: dict | None) -> di
             "score_level": (f"{num(score)}（{CMMM_LEVEL_NAMES.get(reached, '—')}）" if applicable else "—"),
             "reached": CMMM_LEVEL_NAMES.get(reached, "—") if applicable else "—",
             "status": status, "status_class": status_class, "applicable": applicable,
-            "strength": applicable and score + 1e-9 >= reference,
+            "strength": (sd["status"] in ("strength", "on_par")) if "status" in sd else (applicable and score + 1e-9 >= reference),
+            "tailored": sd.get("status") == "tailored" if "status" in sd else not applicable,
             "peer_text": num(peer) if peer is not None else "—",
             "diff_text": (("+" if score - peer >= 0 else "") + num(score - peer))
             if peer is not None and applicable else "",
@@ -113,6 +117,11 @@ def build(cmmm: dict, doc: dict | None, answers: dict, peers: dict | None) -> di
                        "score": num(value) if n <= k + 1 else "—", "state": state,
                        "current": n == k + 1})
     strengths = [s["name"] for s in sorted(subs, key=lambda s: -(s["score"] or 0)) if s["applicable"]][:3]
+    standing = cmmm.get("standing")
+    if standing:               # scoring 2026.11: the same lists as the result page
+        names = {s["key"]: s["name"] for s in subs}
+        strengths = [names[key] for key in standing["strengths"]][:3]
+        ranked = [next(s for s in subs if s["key"] == f["key"]) for f in standing["next_level_focus"]] or ranked
     return {
         "level": cmmm.get("level"),
         "level_label": cmmm.get("level_label", ""),
@@ -132,5 +141,5 @@ def build(cmmm: dict, doc: dict | None, answers: dict, peers: dict | None) -> di
         "top": strengths,
         "bottom": [s["name"] for s in ranked[:3]],
         "gap_count": len(gaps),
-        "tailored_out": [s["name"] for s in subs if not s["applicable"]],
+        "tailored_out": [s["name"] for s in subs if s["tailored"]],
     }

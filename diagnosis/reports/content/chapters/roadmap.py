@@ -6,7 +6,7 @@ from ..labels import CIRCLED, KIND_LABELS, LEVEL3
 
 
 def _reason_text(b: dict) -> str:
-    return f"{b['question']}：{b['answer']}（{b['threshold']}）"
+    return b.get("text") or f"{b['question']}：{b['answer']}（{b['threshold']}）"
 
 
 def build(result: dict) -> tuple[list[dict], list[dict]]:
@@ -15,11 +15,11 @@ def build(result: dict) -> tuple[list[dict], list[dict]]:
     items = []
     for r in recs:
         reasons = [{"question": b.get("question", ""), "answer": b.get("answer", ""),
-                    "threshold": b.get("threshold", "")} for b in r.get("because") or []]
+                    "threshold": b.get("threshold", ""), "text": b.get("text", "")} for b in r.get("because") or []]
         apps = [f"{a['type']}（{num(a['workers'])} 人）" for a in r.get("applications") or [] if a.get("workers")]
         items.append({
             "priority": r.get("priority"), "title": r.get("title", ""), "summary": r.get("summary", ""),
-            "kind": KIND_LABELS.get(r.get("kind"), r.get("kind") or ""), "phase": r.get("phase", ""),
+            "kind": r.get("kind_label") or KIND_LABELS.get(r.get("kind"), r.get("kind") or ""), "phase": r.get("phase", ""),
             "phase_label": r.get("phase_label", ""), "steps": r.get("steps") or [],
             "effort": LEVEL3.get(r.get("effort"), r.get("effort") or ""),
             "impact": LEVEL3.get(r.get("impact"), r.get("impact") or ""),
