@@ -25,11 +25,16 @@ PROFILE = demo_profile()
 
 @pytest.fixture
 def sme_answers(library):
-    """The demo enterprise's SME answers (grade 二级), split by the page that asks them."""
+    """The demo enterprise's SME answers (grade 二级), split by the page that asks them; figures the
+    profile holds already (``from_profile``) are not asked again, so they are not typed."""
     doc = library["sme-digital-2024"].data
     dimension = {q["id"]: q["dimension"] for q in doc["questions"]}
+    from_profile = {c["key"] for q in doc["questions"] for c in q.get("collects") or []
+                    if c.get("from_profile") in PROFILE}
     pages = {"basics": {}, "scenes": {}, "management": {}}
     for key, value in demo_answers(None).items():
+        if key in from_profile:
+            continue
         qid = key.split(".")[0]
         page = "scenes" if qid.startswith("S") else ("basics" if dimension[qid] == "basics" else "management")
         pages[page][key] = value
