@@ -27,7 +27,15 @@ def _create_app():
         raise click.ClickException(str(exc)) from None
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False, load_dotenv=False)
+class DiagnosisGroup(FlaskGroup):
+    """Flask's CLI group, which looks up this package's own commands before loading every
+    installed plugin's (Flask-Limiter's ``limiter`` group imports the limits library, 0.1 s)."""
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        return click.Group.get_command(self, ctx, name) or super().get_command(ctx, name)
+
+
+@click.group(cls=DiagnosisGroup, create_app=_create_app, add_version_option=False, load_dotenv=False)
 def main():
     """智造诊断: intelligent-transformation diagnosis for manufacturing enterprises."""
 
@@ -124,9 +132,9 @@ def score(file, folder):
 def report(file, output, enterprise_name, folder):
     """Render the PDF report of an answers FILE, without a server or database."""
     from .reports.engine import pool
-    # The render helper starts on the second core now, while this process scores the answers; its
-    # part of the report waits for it in its queue.
-    helper = pool.start(warm=False)
+    # With a core to spare, the render helper starts on it now, while this process scores the
+    # answers; its part of the report waits for it in its queue. Otherwise one process renders.
+    helper = pool.start(warm=False) if pool.second_core_idle() else None
     from .reports.content.offline import offline_input
     lib = _library(folder)
     payload = _read_payload(file)
@@ -136,7 +144,7 @@ def report(file, output, enterprise_name, folder):
     try:
         # Nothing else runs in this process: its part of the render may pause the collector.
         pdf = render_pdf(offline_input(lib, payload, result, enterprise_name), exclusive=True,
-                         helper_wait=pool.TIMEOUT if helper is not None else 0.0)
+                         parallel=helper is not None, helper_wait=pool.TIMEOUT if helper is not None else 0.0)
     except RenderFailed as exc:
         raise click.ClickException(f"the report could not be rendered: {exc}") from exc
     finally:

@@ -40,6 +40,21 @@ def enabled() -> bool:
     return (os.cpu_count() or 1) >= 2
 
 
+def second_core_idle() -> bool:
+    """Whether a one-off render (the command line) gains from a helper: only when a core is free.
+    Starting a helper costs a second WeasyPrint import; on a busy machine that costs more than the
+    half render it saves. ``REPORT_PARALLEL=1`` forces the helper."""
+    if os.environ.get("REPORT_PARALLEL") == "1":
+        return True
+    if not enabled():
+        return False
+    try:
+        busy = os.getloadavg()[0]
+    except OSError:
+        return True
+    return busy <= (os.cpu_count() or 1) - 1.5
+
+
 # ------------------------------------------------------------------------------- in the helper
 
 def _helper_init(warm: bool) -> None:
