@@ -64,6 +64,13 @@ def test_create_user_makes_a_bureau_account_scoped_to_an_area(runner):
     assert user.role == Role.BUREAU and user.area.code == "yuzhou"
 
 
+def test_create_user_refuses_an_email_longer_than_the_column(runner):
+    email = "a" * 230 + "@example.com"
+    result = runner.invoke(args=["create-user", "--role", "admin", "--email", email, "--password", PASSWORD])
+    assert result.exit_code != 0 and "邮箱" in result.output
+    assert db.session.query(User).filter_by(email=email).count() == 0
+
+
 def test_create_user_refuses_an_unknown_area(runner):
     result = runner.invoke(args=["create-user", "--role", "bureau", "--email", "x@example.com", "--password",
                                  PASSWORD, "--area", "atlantis"])

@@ -86,6 +86,10 @@ def register_enterprise(reg: Registration) -> User:
 
 def create_user(email: str, password: str, role: Role, name: str = "", organization: str = "",
                 area: Area | None = None, enterprise: Enterprise | None = None) -> User:
+    email = (email or "").strip()
+    limit = User.__table__.c.email.type.length
+    if not email or "@" not in email or len(email) > limit:
+        raise AccountError("email", f"邮箱格式不正确或超过 {limit} 个字符")
     if email_taken(email):
         raise AccountError("email", f"{email} 已存在")
     if role == Role.ENTERPRISE and enterprise is None:
