@@ -11,11 +11,10 @@ from ..extensions import db
 from ..ids import database_id
 from ..roles import role_required
 from ..scoring import ScoreInputError
-from ..scoring.engine import draft_consistency
-from . import services, signals
+from . import confirmation, services, signals
 from .forms import StagePage, attach_conflicts, attach_error, collect, conflict_message, specs_for
 from .models import Diagnosis
-from .stages import LEVEL_NAMES, UNANSWERED, cmmm_progress, sme_questions, stage_by_key, stages
+from .stages import LEVEL_NAMES, cmmm_progress, stage_by_key, stages
 
 bp = Blueprint("enterprise", __name__)
 
@@ -174,21 +173,15 @@ def confirm(diagnosis_id: int):
     if diagnosis is None:
         return redirect(url_for(".result", diagnosis_id=diagnosis_id))
     docs = services.documents(diagnosis)
-    flags = _draft_flags(docs, diagnosis)
+    flags = confirmation.draft_flags(docs, diagnosis)
     if request.method == "POST":  # CSRF checked by CSRFProtect before the view runs
-        # Explanations of the consistency flags are stored with the answers (``explain.<flag id>``).
-        notes = {f"explain.{f['id']}": (request.form.get(f"explain_{f['id']}") or "").strip() or UNANSWERED
-                 for f in flags}
+        texts = {f["id"]: request.form.get(f"explain_{f['id']}", "") for f in flags}
         try:
-            if notes:
-                services.save_stage(diagnosis, {"answers": notes})
-                flags = _draft_flags(docs, diagnosis)
             if request.form.get("action") == "save":
+                confirmation.save_explanations(diagnosis, docs, texts)
                 flash("说明已保存。", "success")
                 return redirect(url_for(".confirm", diagnosis_id=diagnosis.id))
-            if any(f["severity"] == "warning" and not f["explanation"] for f in flags):
-                raise services.DiagnosisError("有需要核对的答案：请修改相应答案，或在下面填写说明后再提交。")
-            services.submit(diagnosis)
+            confirmation.submit_explained(diagnosis, docs, texts)
         except services.AlreadySubmitted:
             flash("该诊断已经提交，结果如下。", "info")        # e.g. a second click, or another tab
             return redirect(url_for(".result", diagnosis_id=diagnosis.id))
@@ -201,29 +194,13 @@ def confirm(diagnosis_id: int):
         else:
             flash("诊断已提交，结果如下。", "success")
             return redirect(url_for(".result", diagnosis_id=diagnosis.id))
+        flags = confirmation.draft_flags(docs, diagnosis)      # with the explanations just saved
     cmmm = None
     if docs.cmmm and diagnosis.profile.get("industry_type"):
         cmmm = cmmm_progress(docs, diagnosis.profile, diagnosis.answers)
     return render_template("enterprise/confirm.html", diagnosis=diagnosis,
                            progress=services.progress(diagnosis, docs, cmmm), cmmm=cmmm, level_names=LEVEL_NAMES,
-                           flags=flags, flag_stages={f["id"]: _flag_stage(docs, f) for f in flags})
-
-
-def _draft_flags(docs, diagnosis: Diagnosis) -> list[dict]:
-    found = draft_consistency(docs.suite, list(docs.parts.values()), docs.profile, diagnosis.profile, diagnosis.answers)
-    return (found or {}).get("flags", [])
-
-
-def _flag_stage(docs, flag: dict) -> str | None:
-    """The stage where the first answer a flag names is asked."""
-    key = flag["keys"][0].split(".", 1)[1] if flag["keys"] else ""
-    for st in stages(docs):
-        if flag["part"] == st.kind == "profile" or flag["part"] == st.kind == "cmmm":
-            return st.key
-        if flag["part"] == st.kind == "sme" and (
-                (st.scenes and key.startswith("S")) or key in {q["id"] for q in sme_questions(docs, st)}):
-            return st.key
-    return None
+                           flags=flags, flag_stages={f["id"]: confirmation.flag_stage(docs, f) for f in flags})
 
 
 @bp.route("/diagnoses/<int:diagnosis_id>")
