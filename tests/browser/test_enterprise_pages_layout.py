@@ -87,7 +87,8 @@ def test_every_main_enterprise_page_fits_the_screen_and_passes_axe(open_browser,
         page.get_by_label("密码").fill(PASSWORD)
         page.get_by_role("button", name="登录", exact=True).click()
         expect(page.get_by_role("button", name="退出")).to_be_hidden()
-        page.locator("summary", has_text="菜单").click()
+        page.locator("summary", has_text="菜单").focus()           # opened by keyboard
+        page.keyboard.press("Enter")
         expect(page.get_by_role("button", name="退出")).to_be_visible()
     else:
         log_in(page, email, PASSWORD)
@@ -98,8 +99,14 @@ def test_every_main_enterprise_page_fits_the_screen_and_passes_axe(open_browser,
         found += look(page, width, f"stage-{stage}")
     page.goto(f"/diagnoses/{draft}/stages/profile")
     page.get_by_label("生产设备总数").fill("10")
+    page.get_by_label("其中数字化生产设备").fill("20")
     page.get_by_role("button", name="保存并继续").click()
-    expect(page.get_by_role("alert")).to_be_visible()
+    summary = page.get_by_role("alert")
+    expect(summary).to_contain_text("不能大于“生产设备总数”")
+    summary.get_by_role("link", name="其中数字化生产设备").click()     # the summary leads to the field
+    expect(page.get_by_label("其中数字化生产设备")).to_be_focused()
+    expect(page.get_by_label("其中数字化生产设备")).to_have_value("20")  # what was typed is still there
+    expect(page.get_by_label("生产设备总数")).to_have_value("10")
     found += look(page, width, "stage-profile-errors")
 
     for name, path in [("confirm", f"/diagnoses/{draft}/submit"), ("delete-draft", f"/diagnoses/{draft}/delete"),
@@ -107,4 +114,9 @@ def test_every_main_enterprise_page_fits_the_screen_and_passes_axe(open_browser,
                        ("enterprise-details", "/account/enterprise")]:
         page.goto(path)
         found += look(page, width, name)
+        if name == "result":
+            download = page.get_by_role("link", name="下载 PDF 诊断报告")
+            line = download.evaluate("el => parseFloat(getComputedStyle(el).lineHeight)")
+            if download.bounding_box()["height"] > 2 * line:
+                found.append("result: the download button's text wraps")
     assert not found, "\n".join(found)
