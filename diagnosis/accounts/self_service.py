@@ -44,7 +44,8 @@ def request_reset(email: str, ip: str = "") -> None:
             f"如需重置，请在 {hours:g} 小时内打开下面的链接设置新密码（链接只能使用一次）：\n\n{link}\n\n"
             f"如果不是您本人申请，请忽略本邮件，原密码仍然有效。\n")
     if mail.send(user.email, RESET_SUBJECT, body):
-        record(user, "account.reset_requested", enterprise=user.enterprise, target=user, ip=ip)
+        # Whoever asked is not signed in (perhaps not the owner): no actor, the account is the target.
+        record(None, "account.reset_requested", enterprise=user.enterprise, target=user, ip=ip)
         db.session.commit()
 
 

@@ -76,6 +76,8 @@ def test_every_main_enterprise_page_fits_the_screen_and_passes_axe(open_browser,
     email, submitted, draft = enterprise_with_diagnoses
     page = open_browser(f"enterprise {width}", viewport=WIDTHS[width])
     page.on("dialog", lambda dialog: dialog.accept())     # "leave the page with unsaved changes?"
+    missing: list[str] = []                                # the favicon, a stylesheet, a script
+    page.on("response", lambda r: missing.append(f"{r.status} {r.url}") if r.status >= 400 else None)
     found: list[str] = []
     for name, path in [("login", "/login"), ("register", "/register"), ("forgot-password", "/forgot-password")]:
         page.goto(path)
@@ -119,4 +121,10 @@ def test_every_main_enterprise_page_fits_the_screen_and_passes_axe(open_browser,
             line = download.evaluate("el => parseFloat(getComputedStyle(el).lineHeight)")
             if download.bounding_box()["height"] > 2 * line:
                 found.append("result: the download button's text wraps")
+            page.emulate_media(media="print")                 # printed: the content without the controls
+            expect(page.locator("header.top")).to_be_hidden()
+            expect(download).to_be_hidden()
+            expect(page.get_by_role("heading", name="关键指标与行动计划目标")).to_be_visible()
+            page.emulate_media(media="screen")
     assert not found, "\n".join(found)
+    assert missing == []
