@@ -63,17 +63,19 @@ def look(page: Page, width: str, name: str) -> list[str]:
 
 @pytest.fixture
 def enterprise_with_diagnoses(live_server):
-    """An enterprise with a submitted diagnosis and an open draft; the ids of both."""
+    """An enterprise with a submitted diagnosis and an open draft: its email, the ids of both, and
+    the file name the submitted one's report downloads as."""
     with live_server.app_context():
         user = make_enterprise(email="pages@example.com")
         submitted = submit_demo(user)
         draft = services.start_diagnosis(user)
-        return user.email, submitted.id, draft.id
+        filename = f"许昌测试装备制造有限公司-智能化转型诊断报告-{submitted.number}.pdf"
+        return user.email, submitted.id, draft.id, filename
 
 
 @pytest.mark.parametrize("width", list(WIDTHS))
 def test_every_main_enterprise_page_fits_the_screen_and_passes_axe(open_browser, enterprise_with_diagnoses, width):
-    email, submitted, draft = enterprise_with_diagnoses
+    email, submitted, draft, filename = enterprise_with_diagnoses
     page = open_browser(f"enterprise {width}", viewport=WIDTHS[width])
     page.on("dialog", lambda dialog: dialog.accept())     # "leave the page with unsaved changes?"
     missing: list[str] = []                                # the favicon, a stylesheet, a script
@@ -126,5 +128,8 @@ def test_every_main_enterprise_page_fits_the_screen_and_passes_axe(open_browser,
             expect(download).to_be_hidden()
             expect(page.get_by_role("heading", name="关键指标与行动计划目标")).to_be_visible()
             page.emulate_media(media="screen")
+            with page.expect_download() as download_info:           # saved, not opened in the tab
+                download.click()
+            assert download_info.value.suggested_filename == filename
     assert not found, "\n".join(found)
     assert missing == []
