@@ -50,6 +50,7 @@ def defaults(instance_path: str) -> dict:
         "RATELIMIT_LOGIN": "5 per minute;20 per hour",       # failed logins per client address and account
         "RATELIMIT_LOGIN_IP": "30 per minute;200 per hour",  # failed logins per client address, any account
         "RATELIMIT_REGISTER": "10 per minute;30 per hour",   # registration attempts per client address
+        "RATELIMIT_FORGOT": "5 per minute;20 per hour",      # password-reset requests per client address
         "RATELIMIT_STRATEGY": "moving-window",
         "RATELIMIT_KEY_PREFIX": "zhizao-limits",
         "RATELIMIT_SWALLOW_ERRORS": True,                # Redis down: count in memory, never fail a login

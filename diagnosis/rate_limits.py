@@ -9,6 +9,7 @@ failing the request. The limits are config keys (see ``config.defaults``):
   one address is not slowed down; a password guesser is.
 - ``RATELIMIT_LOGIN_IP``: failed logins per client address over all accounts (password spraying).
 - ``RATELIMIT_REGISTER``: registration attempts per client address (account enumeration, spam).
+- ``RATELIMIT_FORGOT``: password-reset requests per client address (mail flooding, enumeration).
 
 Each application gets its own ``Limiter`` (Flask-Limiter keeps its storage and key prefix per
 instance), and the limits are applied here to the views named in ``LIMITED``.
@@ -26,6 +27,7 @@ from flask_limiter.util import get_remote_address
 LOGIN_SCOPE = "login"
 LOGIN_MESSAGE = "登录失败次数过多，为保护账号安全已暂停登录。"
 REGISTER_MESSAGE = "注册请求过于频繁。"
+FORGOT_MESSAGE = "重置密码的请求过于频繁。"
 
 
 def _submitted_email() -> str:
@@ -72,8 +74,14 @@ def register_limits(limiter: Limiter, view):
                          error_message=REGISTER_MESSAGE)(view)
 
 
+def forgot_limits(limiter: Limiter, view):
+    return limiter.limit(_configured("RATELIMIT_FORGOT"), key_func=get_remote_address, methods=["POST"],
+                         error_message=FORGOT_MESSAGE)(view)
+
+
 # endpoint -> the limits on it
-LIMITED = {"auth.login": login_limits, "api.token": login_limits, "auth.register": register_limits}
+LIMITED = {"auth.login": login_limits, "api.token": login_limits, "auth.register": register_limits,
+           "auth.forgot_password": forgot_limits}
 EXTENSION = "zhizao_limiter"
 
 

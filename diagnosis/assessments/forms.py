@@ -24,7 +24,7 @@ from ..scoring import cmmm as cmmm_mod
 from ..scoring import sme as sme_mod
 from ..scoring.errors import ScoreInputError
 from ..scoring.figures import compile_figures, implied_option
-from ..scoring.profile import check_value
+from ..scoring.profile import check_value, limit_problems
 from . import widgets
 from .stages import UNANSWERED, Docs, Stage, cmmm_profile, sme_questions, sme_scene_groups
 
@@ -312,6 +312,8 @@ class StagePage:
         self.notes: dict[str, str] = {}
         self.errors: dict[str, list[str]] = {}
         self.posted: set[str] = set()
+        self.stored = stored
+        self.docs = docs
         figs = compile_figures(docs.sme.data, docs.sme.sha256) if docs is not None and docs.sme else None
         for spec in specs:
             values = stored[spec.target]
@@ -333,6 +335,17 @@ class StagePage:
 
     def add_error(self, spec: FieldSpec, message: str) -> None:
         self.errors.setdefault(spec.name, []).append(message)
+
+    def error_summary(self) -> list[tuple[str, str, list[str]]]:
+        """Every error of the page in field order: (id of the field's first input, the field's short
+        name, its messages), for the summary at the top of the page that links to each field."""
+        out = []
+        for spec in self.specs:
+            messages = self.errors.get(spec.name)
+            if messages:
+                anchor = spec.name if spec.kind == "number" else f"{spec.name}-0"
+                out.append((anchor, short_name(spec), messages))
+        return out
 
     def question(self, spec: FieldSpec) -> Markup:
         return widgets.question(spec, self.raw.get(spec.name), self.errors.get(spec.name),
@@ -367,7 +380,29 @@ def collect(page: StagePage, require: bool) -> tuple[dict[str, dict[str, Any]], 
         except ScoreInputError as exc:
             page.add_error(spec, exc.message)
             ok = False
+    if not _cross_field_checks(page, values["profile"]):
+        ok = False
     return values, ok
+
+
+def _cross_field_checks(page: StagePage, posted: dict[str, Any]) -> bool:
+    """The profile's cross-field rules (e.g. networked equipment not above the total) over the
+    stored profile with this page's values merged in, all at once: each broken rule is shown next
+    to its field on this page. Fields that already have an error are left out (their value is not
+    known). False when a rule is broken."""
+    if page.docs is None or not any(spec.target == "profile" for spec in page.specs):
+        return True
+    on_page = {spec.key: spec for spec in page.specs if spec.target == "profile"}
+    unknown = {spec.key for spec in on_page.values() if spec.name in page.errors}
+    merged = {k: v for k, v in {**page.stored["profile"], **posted}.items()
+              if v is not UNANSWERED and k not in unknown}
+    ok = True
+    for key, message in limit_problems(page.docs.profile.data, merged):
+        spec = on_page.get(key)
+        if spec is not None:
+            page.add_error(spec, message)
+            ok = False
+    return ok
 
 
 def attach_error(page: StagePage, exc: ScoreInputError) -> bool:

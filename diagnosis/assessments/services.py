@@ -14,6 +14,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import catalog
 from ..accounts.models import Role, User, utcnow
+from ..audit.services import record, register_actions
 from ..extensions import db
 from ..scoring import ScoreInputError, score_answers
 from ..scoring.engine import Reference, validate_answers
@@ -21,9 +22,12 @@ from ..scoring.profile import validate_profile
 from . import result_json, signals
 from .models import (DRAFT, SUBMISSION, SUBMITTED, Diagnosis, DiagnosisResult, QuestionnaireVersion, Review, Share,
                      diagnosis_instruments)
-from .stages import UNANSWERED, CmmmProgress, Docs, cmmm_prunable, first_incomplete, missing_in_stage, stages
+from .stages import (UNANSWERED, CmmmProgress, Docs, cmmm_progress, cmmm_prunable, first_incomplete, missing_in_stage,
+                     stages)
 
 DEFAULT_QUESTIONNAIRE = "zhizao-2024"
+
+register_actions(**{"diagnosis.delete": "删除诊断草稿"})
 
 
 class DiagnosisError(ValueError):
@@ -83,6 +87,33 @@ def start_diagnosis(user: User, questionnaire_key: str = DEFAULT_QUESTIONNAIRE) 
     db.session.add(diagnosis)
     db.session.commit()
     return diagnosis
+
+
+def open_draft(user: User) -> Diagnosis | None:
+    """The enterprise's most recently saved draft, if it has one ("开始诊断" leads there)."""
+    if user.enterprise_id is None:
+        return None
+    return db.session.scalar(select(Diagnosis).where(
+        Diagnosis.enterprise_id == user.enterprise_id, Diagnosis.status == DRAFT
+    ).order_by(Diagnosis.updated_at.desc(), Diagnosis.id.desc()).limit(1))
+
+
+def delete_draft(user: User, diagnosis: Diagnosis, ip: str = "") -> str:
+    """Delete a draft of the user's enterprise, audited in the same transaction; returns its number.
+    A submitted diagnosis is never deleted: ``AlreadySubmitted`` (also when it was submitted in
+    another tab after this page was opened; on PostgreSQL the row is locked while deciding)."""
+    number = diagnosis.number
+    try:
+        if _read_for_write(diagnosis.id).status != DRAFT:
+            raise AlreadySubmitted()
+        record(user, "diagnosis.delete", enterprise=diagnosis.enterprise, target=diagnosis, ip=ip,
+                     number=number)
+        db.session.delete(diagnosis)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    return number
 
 
 def _starting_profile(user: User) -> dict[str, Any]:
@@ -271,8 +302,14 @@ def progress(diagnosis: Diagnosis, docs: Docs | None = None,
     docs = docs or documents(diagnosis)
     out = []
     for stage in stages(docs):
+        item: dict[str, Any] = {"stage": stage}
+        if stage.kind == "cmmm" and diagnosis.profile.get("industry_type"):
+            # The maturity stage grows as levels open: its progress is told as answered / to answer.
+            cmmm = cmmm or cmmm_progress(docs, diagnosis.profile, diagnosis.answers)
+            item.update(answered=cmmm.answered, asked=cmmm.asked_items)
         missing = missing_in_stage(docs, stage, diagnosis.profile, diagnosis.answers, cmmm)
-        out.append({"stage": stage, "missing": missing, "done": missing == 0})
+        item.update(missing=missing, done=missing == 0)
+        out.append(item)
     return out
 
 

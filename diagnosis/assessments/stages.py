@@ -53,10 +53,27 @@ class CmmmProgress:
     level_scores: dict[int, float]
     next_level: int | None        # the first asked level with unanswered items; None when complete
     unanswered: dict[int, int] = field(default_factory=dict)
+    asked_items: int = 0          # the items of every level asked so far
 
     @property
     def complete(self) -> bool:
         return self.next_level is None
+
+    @property
+    def answered(self) -> int:
+        return self.asked_items - sum(self.unanswered.values())
+
+    def overall(self) -> str:
+        """Overall progress and what opening a level means (the number to answer grows as levels
+        open: that is progress, not a step back)."""
+        text = (f"成熟度评估已答 {self.answered} 题，目前共需答 {self.asked_items} 题"
+                f"（{LEVEL_NAMES[1]}至{LEVEL_NAMES[self.asked_up_to]}）。" if self.asked_up_to > 1 else
+                f"成熟度评估已答 {self.answered} 题，目前共需答 {self.asked_items} 题（{LEVEL_NAMES[1]}）。")
+        if self.asked_up_to < 5:
+            text += (f"如果{LEVEL_NAMES[self.asked_up_to]}平均得分达到 0.8，说明已达到该级，"
+                     f"会接着打开{LEVEL_NAMES[self.asked_up_to + 1]}的要求，需答的题数随之增加；"
+                     f"未达到则评估到此为止。")
+        return text
 
     def reason_for(self, level: int) -> str:
         """Why this level is asked, as the page says it."""
@@ -116,13 +133,17 @@ def cmmm_progress(docs: Docs, profile: dict[str, Any], answers: dict[str, Any]) 
     result = cmmm_mod.score_cmmm(compiled, answers, prof)
     asked = result["asked_up_to"]
     unanswered = {}
+    total = 0
     for level in range(1, asked + 1):
-        missing = sum(1 for _, ids in cmmm_mod.items_for_level(compiled, level, prof) for i in ids if i not in answers)
+        ids = [i for _, level_ids in cmmm_mod.items_for_level(compiled, level, prof) for i in level_ids]
+        total += len(ids)
+        missing = sum(1 for i in ids if i not in answers)
         if missing:
             unanswered[level] = missing
     return CmmmProgress(asked_up_to=asked, achieved=result["achieved"],
                         level_scores={int(k): v for k, v in result["level_scores"].items()},
-                        next_level=min(unanswered) if unanswered else None, unanswered=unanswered)
+                        next_level=min(unanswered) if unanswered else None, unanswered=unanswered,
+                        asked_items=total)
 
 
 def missing_in_stage(docs: Docs, stage: Stage, profile: dict[str, Any], answers: dict[str, Any],

@@ -23,15 +23,24 @@ bp = Blueprint("enterprise", __name__)
 @role_required(Role.ENTERPRISE)
 def home():
     diagnoses = db.session.scalars(access.visible_diagnoses(current_user).order_by(Diagnosis.id.desc())).all()
+    # Drafts by when they were last saved, submitted ones by when they were submitted: newest first.
+    drafts = sorted((d for d in diagnoses if not d.is_submitted), key=lambda d: d.updated_at, reverse=True)
+    submitted = sorted((d for d in diagnoses if d.is_submitted), key=lambda d: d.submitted_at, reverse=True)
     suites = [d for d in catalog.library().of_kind("suite")]
     suites.sort(key=lambda d: d.key != services.DEFAULT_QUESTIONNAIRE)
-    return render_template("enterprise/home.html", diagnoses=diagnoses, suites=suites,
-                           progress={d.id: services.progress(d) for d in diagnoses if not d.is_submitted})
+    return render_template("enterprise/home.html", drafts=drafts, submitted=submitted, suites=suites,
+                           progress={d.id: services.progress(d) for d in drafts})
 
 
 @bp.route("/diagnoses/new", methods=["POST"])
 @role_required(Role.ENTERPRISE)
 def new():
+    # One open draft at a time: "开始诊断" leads to it; another one only when asked for explicitly.
+    draft = services.open_draft(current_user)
+    if draft is not None and request.form.get("another") != "1":
+        flash(f"您有一份尚未提交的诊断（{draft.number}），已为您打开，从上次中断处继续。"
+              f"如确需另开一份，请在首页点击“另开一份新的诊断”。", "info")
+        return redirect(url_for(".resume", diagnosis_id=draft.id))
     try:
         diagnosis = services.start_diagnosis(current_user, request.form.get("questionnaire") or services.DEFAULT_QUESTIONNAIRE)
     except services.DiagnosisError as exc:
@@ -62,6 +71,26 @@ def _editable(diagnosis_id: int) -> Diagnosis | None:
     if not access.can_edit(current_user, diagnosis):
         abort(404)
     return diagnosis
+
+
+@bp.route("/diagnoses/<int:diagnosis_id>/delete", methods=["GET", "POST"])
+@role_required(Role.ENTERPRISE)
+def delete(diagnosis_id: int):
+    """A draft is deleted after a confirmation page; a submitted diagnosis never is."""
+    diagnosis = _editable(diagnosis_id)
+    if diagnosis is None:
+        return redirect(url_for(".result", diagnosis_id=diagnosis_id))
+    if request.method == "POST" and request.form.get("confirm") != "1":
+        return redirect(url_for(".delete", diagnosis_id=diagnosis_id))     # only the confirm button deletes
+    if request.method == "POST":  # CSRF checked by CSRFProtect before the view runs
+        try:
+            number = services.delete_draft(current_user, diagnosis, ip=request.remote_addr or "")
+        except services.AlreadySubmitted:
+            flash("该诊断已提交，不能删除。", "warning")
+            return redirect(url_for(".result", diagnosis_id=diagnosis_id))
+        flash(f"诊断草稿 {number} 已删除。", "success")
+        return redirect(url_for(".home"))
+    return render_template("enterprise/delete.html", diagnosis=diagnosis, progress=services.progress(diagnosis))
 
 
 @bp.route("/diagnoses/<int:diagnosis_id>/stages/<stage_key>", methods=["GET", "POST"])
@@ -109,8 +138,8 @@ def stage(diagnosis_id: int, stage_key: str):
                 return redirect(url_for(".result", diagnosis_id=diagnosis_id))
             else:
                 return _after_save(diagnosis, diagnosis_id, docs, all_stages, position, level, action, target)
-        if status != 409:
-            flash("本页有需要更正的地方（已在题目旁标出），本页内容尚未保存；之前保存的内容不受影响。", "danger")
+        if status != 409 and not page.errors:
+            flash("本页有需要更正的地方，本页内容尚未保存；之前保存的内容不受影响。", "danger")
     return render_template(
         "enterprise/stage.html", diagnosis=diagnosis, stage=current, stages=all_stages, position=position,
         progress=services.progress(diagnosis, docs, cmmm if request.method == "GET" else None), page=page,

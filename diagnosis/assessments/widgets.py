@@ -37,7 +37,8 @@ def question(spec: "FieldSpec", raw: Any, errors: list[str] | None = None,
     parts = spec.html.get("parts")
     if parts is None:
         parts = spec.html["parts"] = _parts(spec)
-    out = [parts.open_error if errors else parts.open, parts.before, _inputs(spec, parts, raw), parts.after]
+    out = [parts.open_error if errors else parts.open, parts.before, _inputs(spec, parts, raw, bool(errors)),
+           parts.after]
     if hint:
         basis = escape(hint["text"]) if hint.get("text") else f"根据企业概况计算的比率为 {pct(hint['rate'])}"
         out.append(f'<div class="suggest">{basis}，已预选 {escape(hint["option"])} 项，可按实际修改。</div>')
@@ -45,16 +46,19 @@ def question(spec: "FieldSpec", raw: Any, errors: list[str] | None = None,
     if note:
         out.append(f'<div class="help">{escape(note)}</div>')
     if errors:
-        out.append('<ul class="errors">' + "".join(f"<li>{escape(e)}</li>" for e in errors) + "</ul>")
+        out.append(f'<ul class="errors" id="{spec.name}-errors">' + "".join(f"<li>{escape(e)}</li>" for e in errors)
+                   + "</ul>")
     out.append("</div>")
     return Markup("".join(out))
 
 
-def _inputs(spec: "FieldSpec", parts: _Parts, raw: Any) -> str:
+def _inputs(spec: "FieldSpec", parts: _Parts, raw: Any, invalid: bool = False) -> str:
     if spec.kind == "number":
         value = escape(raw) if raw is not None else ""
+        # A field in error says so to screen readers and points at its messages.
+        state = f' aria-invalid="true" aria-describedby="{spec.name}-errors"' if invalid else ""
         return (f'<input autocomplete="off" id="{spec.name}" inputmode="decimal" name="{spec.name}" '
-                f'type="text" value="{value}">')
+                f'type="text" value="{value}"{state}>')
     if spec.kind == "multi":
         ticked = set(raw or ())
         head = f'<input name="{spec.name}" type="hidden" value="">'   # posted even when none is ticked

@@ -65,10 +65,18 @@ def validate_profile(profile_doc: dict, values: Any, prefix: str = "profile") ->
         value = check_value(known[key], value, f"{prefix}.{key}")
         if value is not None:
             clean[key] = value
-    for key, limit in limits:
-        if key in clean and limit in clean and clean[key] > clean[limit]:
-            raise ScoreInputError(f"{prefix}.{key}", f"不能大于“{known[limit]['label']}”（{clean[limit]}）")
+    for key, message in limit_problems(profile_doc, clean):
+        raise ScoreInputError(f"{prefix}.{key}", message)
     return clean
+
+
+def limit_problems(profile_doc: dict, values: dict[str, Any]) -> list[tuple[str, str]]:
+    """Every broken cross-field rule (``not_above``) of checked values: (field key, message), so a
+    form can show all of them at once; ``validate_profile`` raises the first."""
+    known, _, limits = _compiled(profile_doc)
+    return [(key, f"不能大于“{known[limit]['label']}”（{values[limit]}）")
+            for key, limit in limits
+            if values.get(key) is not None and values.get(limit) is not None and values[key] > values[limit]]
 
 
 _COMPILED: dict[int, tuple] = {}

@@ -14,6 +14,8 @@ from ...scoring.labels import CONSISTENCY_RULE, STANDING_RULE, Labels, indicator
 from ..content import charts
 from .peers import peer_averages
 
+WEB_CHART_WIDTH = 440
+
 
 def sme_charts(sme: dict[str, Any]) -> dict[str, Any]:
     rows = []
@@ -21,7 +23,9 @@ def sme_charts(sme: dict[str, Any]) -> dict[str, Any]:
         rows.append({"label": dim["name"], "value": dim["points"], "max": dim["max"], "level": 0})
         rows.extend({"label": a["name"], "value": a["points"], "max": a["max"], "level": 1} for a in dim["areas"])
     scenes = [{"id": sid, **scene} for sid, scene in sme["scenes"].items()]
-    return {"dimensions": charts.bars_svg(rows), "scenes": charts.scene_levels_svg(scenes)}
+    # Narrower than the PDF's (640): the labels stay legible in a half-width column and on a phone.
+    return {"dimensions": charts.bars_svg(rows, width=WEB_CHART_WIDTH),
+            "scenes": charts.scene_levels_svg(scenes, width=WEB_CHART_WIDTH)}
 
 
 def maturity_radar(cmmm: dict[str, Any], peers: dict | None) -> Any:

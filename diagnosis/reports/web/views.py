@@ -8,6 +8,8 @@ Chinese page (503, retried in the background) instead of a server error.
 from __future__ import annotations
 
 import logging
+import re
+from urllib.parse import quote
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -68,11 +70,23 @@ def _unavailable(error: ReportUnavailable):
     return render_template("reports/unavailable.html", message=message, diagnosis=diagnosis), 503, headers
 
 
+# Characters no file system or browser accepts in a file name (and quotes, which would end it).
+_NOT_IN_FILENAMES = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
+
+
+def report_filename(diagnosis) -> str:
+    """``<企业名>-智能化转型诊断报告-<编号>.pdf``: what the saved file is called."""
+    name = _NOT_IN_FILENAMES.sub("", diagnosis.enterprise.name).strip(" .") or "企业"
+    return f"{name}-智能化转型诊断报告-{diagnosis.number}.pdf"
+
+
 def pdf_response(diagnosis, pdf: bytes) -> Response:
-    filename = f"{diagnosis.number}.pdf"
+    """The report as a download. The Chinese file name goes in ``filename*`` (RFC 5987, UTF-8),
+    with the report number as the plain-ASCII ``filename`` for clients that do not read it."""
+    disposition = (f'attachment; filename="{diagnosis.number}.pdf"; '
+                   f"filename*=UTF-8''{quote(report_filename(diagnosis), safe='')}")
     return Response(pdf, mimetype="application/pdf", headers={
-        "Content-Disposition": f"inline; filename={filename}",
-        "Cache-Control": "private, max-age=0"})
+        "Content-Disposition": disposition, "Cache-Control": "private, max-age=0"})
 
 
 def report_or_pending(diagnosis):
