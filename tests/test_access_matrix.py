@@ -118,6 +118,11 @@ MATRIX: list[Entry] = [
           lambda role, obj: LOGIN if role == ANONYMOUS else (ALLOWED if role == PROVIDER_SHARED and obj == SUBMITTED else 404),
           DIAGNOSES, data={"opinion": "访问矩阵测试：建议先做设备联网。"}),
     Entry("bureau.home", "GET", area(BUREAUS)),
+    Entry("bureau.enterprises", "GET", area(BUREAUS)),
+    Entry("bureau.export", "GET", area(BUREAUS), params={"table": "todo", "fmt": "xlsx"}),
+    Entry("bureau.roster", "GET", area({CITY_BUREAU, ADMIN})),
+    Entry("bureau.roster", "POST", area({CITY_BUREAU, ADMIN}, 400)),         # no file chosen
+    Entry("bureau.roster_template", "GET", area({CITY_BUREAU, ADMIN})),
     Entry("reports.download", "GET", viewers({DRAFT: 409, SUBMITTED: 200}), DIAGNOSES),
     Entry("reports.status", "GET", viewers({DRAFT: 200, SUBMITTED: 200}), DIAGNOSES),
     Entry("api.token", "POST", api_signed_in(200), api=True, json="OWN CREDENTIALS"),

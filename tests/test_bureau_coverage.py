@@ -1,0 +1,100 @@
+"""Coverage counts enterprises on the official roster, per area (all nine) and industry, in a round.
+
+The dataset, counted by hand:
+  roster A  开发区, 34  registered, submitted twice this round  -> diagnosed (once)
+  roster B  开发区, 34  registered, a draft in progress          -> drafting
+  roster C  长葛市, 13  not registered
+  roster D  禹州市, 13  registered, nothing started
+  E (not on the roster) 开发区, submitted                         -> not counted, listed apart
+"""
+from datetime import date
+
+import pytest
+from bureau_data import credit_code, roster_csv
+from conftest import make_enterprise, submit_demo
+
+from diagnosis.assessments import services
+from diagnosis.bureau.coverage import ListFilter, coverage, enterprise_rows
+from diagnosis.bureau.roster import import_roster, registered_off_roster
+from diagnosis.bureau.rounds import calendar_year, current_round, save_round
+from diagnosis.extensions import db
+
+ROSTER = [(credit_code(1), "许昌甲装备有限公司", "经济技术开发区", "34", "王一", "13800000001"),
+          (credit_code(2), "许昌乙装备有限公司", "经济技术开发区", "34", "王二", "13800000002"),
+          (credit_code(3), "长葛丙食品有限公司", "长葛市", "13", "王三", "13800000003"),
+          (credit_code(4), "禹州丁食品有限公司", "yuzhou", "13", "王四", "13800000004")]
+
+
+@pytest.fixture
+def dataset(app):
+    outcome = import_roster("roster.csv", roster_csv(ROSTER))
+    db.session.commit()
+    assert outcome.ok and outcome.added == 4
+    a = make_enterprise(name="许昌甲装备有限公司", code=credit_code(1), email="a@example.com")
+    submit_demo(a)
+    submit_demo(a)
+    b = make_enterprise(name="许昌乙装备有限公司", code=credit_code(2), email="b@example.com")
+    services.start_diagnosis(b)
+    make_enterprise(name="禹州丁食品有限公司", code=credit_code(4), email="d@example.com", area_code="yuzhou",
+                    industry="13")
+    submit_demo(make_enterprise(name="不在名录的企业", code=credit_code(5), email="e@example.com"))
+
+
+def by_name(rows):
+    return {r["name"]: r for r in rows}
+
+
+def test_totals_count_the_roster_and_a_resubmission_once(dataset):
+    total = coverage(current_round())["total"]
+    assert (total["roster"], total["registered"], total["drafting"], total["diagnosed"]) == (4, 3, 1, 1)
+    assert total["rate"] == 0.25 and total["of_target"] == 0.25
+
+
+def test_every_area_is_listed_including_those_nobody_registered_in(dataset):
+    areas = by_name(coverage(current_round())["by_area"])
+    assert len(areas) == 9
+    assert [areas["经济技术开发区"][k] for k in ("roster", "registered", "drafting", "diagnosed")] == [2, 2, 1, 1]
+    assert [areas["长葛市"][k] for k in ("roster", "registered", "diagnosed")] == [1, 0, 0]
+    assert areas["魏都区"]["roster"] == 0 and areas["魏都区"]["rate"] is None
+
+
+def test_industries_are_counted_on_the_roster(dataset):
+    industries = by_name(coverage(current_round())["by_industry"])
+    assert industries["通用设备制造业"]["roster"] == 2 and industries["通用设备制造业"]["diagnosed"] == 1
+    assert industries["农副食品加工业"]["roster"] == 2 and industries["农副食品加工业"]["registered"] == 1
+
+
+def test_a_submission_outside_the_round_does_not_count(dataset):
+    last_year = calendar_year(date.today().year - 1)
+    assert coverage(last_year)["total"]["diagnosed"] == 0
+
+
+def test_a_configured_round_becomes_the_current_one(app):
+    save_round("第一轮", date(2026, 3, 1), date(2026, 9, 30), make_current=True)
+    db.session.commit()
+    assert current_round().name == "第一轮" and current_round().ends_on == date(2026, 9, 30)
+
+
+def test_an_area_scope_limits_the_figures_to_that_area(dataset):
+    from conftest import area
+    figures = coverage(current_round(), area("changge").id)
+    assert [r["name"] for r in figures["by_area"]] == ["长葛市"]
+    assert figures["total"]["roster"] == 1
+
+
+def test_the_still_to_diagnose_list_has_the_contacts(dataset):
+    rows = db.session.execute(enterprise_rows(current_round(), ListFilter(status="todo"))).all()
+    assert sorted(r.name for r in rows) == ["禹州丁食品有限公司", "许昌乙装备有限公司", "长葛丙食品有限公司"]
+    c = next(r for r in rows if r.name == "长葛丙食品有限公司")
+    assert (c.contact_name, c.contact_phone, c.status) == ("王三", "13800000003", "unregistered")
+
+
+def test_the_list_has_one_row_per_enterprise_with_its_latest_diagnosis(dataset):
+    rows = db.session.execute(enterprise_rows(current_round(), ListFilter(q="甲装备"))).all()
+    assert len(rows) == 1 and rows[0].status == "diagnosed" and rows[0].sme_label
+    by_code = db.session.execute(enterprise_rows(current_round(), ListFilter(q=credit_code(3).lower()))).all()
+    assert [r.name for r in by_code] == ["长葛丙食品有限公司"]
+
+
+def test_registered_enterprises_missing_from_the_roster_are_listed_apart(dataset):
+    assert [e.name for e in db.session.scalars(registered_off_roster())] == ["不在名录的企业"]
