@@ -132,6 +132,8 @@ MATRIX: list[Entry] = [
     Entry("api.score", "POST", api_public(), api=True, json="DEMO PAYLOAD"),
     Entry("api.openapi", "GET", api_public(), api=True),
     Entry("api.diagnoses", "GET", api_signed_in(), api=True),
+    Entry("api.coverage", "GET", lambda role, obj: 401 if role == ANONYMOUS else (200 if role in BUREAUS else 404),
+          api=True),
     Entry("api.diagnosis", "GET", viewers({DRAFT: 200, SUBMITTED: 200}, anonymous=401), DIAGNOSES, api=True),
     Entry("api.report", "GET", viewers({DRAFT: 409, SUBMITTED: 200}, anonymous=401), DIAGNOSES, api=True),
     Entry("auth.logout", "POST", signed_in(ALLOWED), ends_session=True),

@@ -138,3 +138,21 @@ def page(query: Select, number: int, size: int = 50) -> tuple[list, int]:
     total = count_rows(query)
     rows = db.session.execute(query.limit(size).offset(max(number - 1, 0) * size)).all()
     return rows, total
+
+
+FIGURES = ("roster", "registered", "drafting", "diagnosed", "rate", "of_target")
+
+
+def as_json(figures: dict) -> dict:
+    """The coverage figures as the API gives them (the same numbers as the page)."""
+    rnd = figures["round"]
+
+    def row(r: dict, key: str | None = None) -> dict:
+        out = {k: r[k] for k in FIGURES}
+        if key:
+            out = {"code": r[key], "name": r["name"], **out}
+        return out
+    return {"round": {"name": rnd.name, "starts_on": rnd.starts_on.isoformat(), "ends_on": rnd.ends_on.isoformat()},
+            "target": figures["target"], "total": row(figures["total"]),
+            "by_area": [row(r, "code") for r in figures["by_area"]],
+            "by_industry": [row(r, "code") for r in figures["by_industry"]]}
