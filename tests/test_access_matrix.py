@@ -119,6 +119,7 @@ MATRIX: list[Entry] = [
           DIAGNOSES, data={"opinion": "访问矩阵测试：建议先做设备联网。"}),
     Entry("bureau.home", "GET", area(BUREAUS)),
     Entry("bureau.enterprises", "GET", area(BUREAUS)),
+    Entry("bureau.levels", "GET", area(BUREAUS)),
     Entry("bureau.export", "GET", area(BUREAUS), params={"table": "todo", "fmt": "xlsx"}),
     Entry("bureau.roster", "GET", area({CITY_BUREAU, ADMIN})),
     Entry("bureau.roster", "POST", area({CITY_BUREAU, ADMIN}, 400)),         # no file chosen

@@ -98,3 +98,24 @@ def test_the_list_has_one_row_per_enterprise_with_its_latest_diagnosis(dataset):
 
 def test_registered_enterprises_missing_from_the_roster_are_listed_apart(dataset):
     assert [e.name for e in db.session.scalars(registered_off_roster())] == ["不在名录的企业"]
+
+
+def test_levels_are_counted_once_per_enterprise_on_its_latest_diagnosis(dataset):
+    from diagnosis.bureau.levels import distribution
+    dist = distribution()
+    assert sum(dist["sme"]["total"]) == 1 and sum(dist["cmmm"]["total"]) == 1      # A only (E is off the roster)
+    assert len(dist["sme"]["rows"]) == 9
+
+
+def test_indicators_are_weighted_and_summed_against_the_plan_targets(dataset):
+    """A's latest diagnosis (the demo profile): 15 of 24 key processes NC, 58 of 180 machines networked,
+    6 robots, one smart line, infrastructure on the cloud, 两化融合 benchmarked."""
+    from diagnosis.bureau.levels import indicators
+    result = indicators()
+    rows = {r["key"]: r for r in result["rows"]}
+    assert result["diagnosed"] == 1 and result["plan"]["valid_to"] == "2022-12-31"
+    assert rows["nc_rate"]["value"] == 15 / 24 and rows["nc_rate"]["of_target"] == (15 / 24) / 0.8
+    assert rows["networking"]["value"] == 58 / 180 and rows["networking"]["target"] is None
+    assert (rows["robots"]["value"], rows["robots"]["target"]) == (6, 8000)
+    assert [rows[k]["value"] for k in ("smart_lines", "smart_factories", "cloud_enterprises",
+                                       "lianghua_benchmarked", "lianghua_certified")] == [1, 0, 1, 1, 0]

@@ -107,3 +107,10 @@ def test_the_list_is_paginated(client, app, city_bureau_user):
     second = client.get("/bureau/enterprises?page=2").get_data(as_text=True)
     assert "分页企业050" in first and "分页企业051" not in first and "分页企业051" in second
     assert "第 1 / 2 页" in first
+
+
+def test_the_levels_page_shows_the_plan_period_and_charts(client, app, city_bureau_user):
+    roster(app)
+    login(client, city_bureau_user)
+    page = client.get("/bureau/levels").get_data(as_text=True)
+    assert "2020-01-01 至 2022-12-31" in page and "关键工序数控化率" in page and page.count("<svg") >= 3

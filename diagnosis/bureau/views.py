@@ -79,6 +79,22 @@ def home():
     return render_template("bureau/home.html", coverage=figures, rnd=rnd, **_choices())
 
 
+@bp.route("/levels")
+@role_required(Role.BUREAU, Role.ADMIN)
+def levels():
+    from ..reports.content.charts import bars_svg
+    from .levels import distribution, indicators
+
+    area_id, industry = _area_arg(), _industry_arg()
+    dist, ind = distribution(area_id, industry), indicators(area_id, industry)
+    charts = {key: bars_svg([{"label": label, "value": n, "max": max(sum(dist[key]["total"]), 1)}
+                             for label, n in zip(dist[key]["labels"], dist[key]["total"])], label_width=90)
+              for key in ("sme", "cmmm")}
+    indicator_chart = bars_svg([{"label": r["name"][:12], "value": r["value"] or 0, "max": r["target"]}
+                                for r in ind["rows"] if r["target"]], label_width=200)
+    return render_template("bureau/levels.html", dist=dist, ind=ind, charts=charts, indicator_chart=indicator_chart)
+
+
 @bp.route("/enterprises")
 @role_required(Role.BUREAU, Role.ADMIN)
 def enterprises():
