@@ -137,6 +137,16 @@ MATRIX: list[Entry] = [
           api=True),
     Entry("api.diagnosis", "GET", viewers({DRAFT: 200, SUBMITTED: 200}, anonymous=401), DIAGNOSES, api=True),
     Entry("api.report", "GET", viewers({DRAFT: 409, SUBMITTED: 200}, anonymous=401), DIAGNOSES, api=True),
+    # The admin console. Admin runs last: its writes on the owner (user 1) come after every other role;
+    # placed last so the messages its redirects flash are not shown on a page compared above.
+    Entry("admin.users", "GET", area({ADMIN})),
+    Entry("admin.create_user", "POST", area({ADMIN}, 302), data={"email": "", "role": "provider"}),   # refused: no email
+    Entry("admin.rounds", "GET", area({ADMIN})),
+    Entry("admin.rounds", "POST", area({ADMIN}, 302), data={"name": "矩阵测试轮次", "starts_on": "2026-01-01",
+                                                             "ends_on": "2026-12-31"}),
+    Entry("admin.change_role", "POST", area({ADMIN}, 302), data={"role": "provider"}, params={"user_id": 1}),  # refused
+    Entry("admin.reset_password", "POST", area({ADMIN}, 302), data={"password": "x"}, params={"user_id": 1}),  # too short
+    Entry("admin.set_active", "POST", area({ADMIN}, 302), data={"active": "1"}, params={"user_id": 1}),
     Entry("auth.logout", "POST", signed_in(ALLOWED), ends_session=True),
 ]
 
