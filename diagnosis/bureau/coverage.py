@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, and_, case, exists, func, literal, or_, select
+from sqlalchemy import Select, String, and_, case, func, literal, or_, select, union_all
 
 from .. import catalog
 from ..accounts.models import Enterprise
@@ -25,14 +25,19 @@ def coverage_target() -> float | None:
     return None
 
 
-def _flags(rnd: Round):
-    """Per roster row: the matching registered enterprise (by credit code), whether it has a draft
-    in progress, and whether it submitted a diagnosis in the round (a resubmission counts once)."""
+def _joined(rnd: Round):
+    """The roster joined with, per row: the matching registered enterprise (by credit code), whether
+    it has a draft in progress, and whether it submitted a diagnosis in the round (a resubmission
+    counts once). Joins against the two sets of enterprise ids, not a subquery per row."""
     e = Enterprise.__table__
-    drafting = exists().where(Diagnosis.enterprise_id == e.c.id, Diagnosis.status == DRAFT)
-    diagnosed = exists().where(DiagnosisSummary.enterprise_id == e.c.id,
-                               DiagnosisSummary.submitted_at >= rnd.start, DiagnosisSummary.submitted_at < rnd.end)
-    return e, drafting, diagnosed
+    drafts = (select(Diagnosis.enterprise_id.label("eid")).where(Diagnosis.status == DRAFT)
+              .group_by(Diagnosis.enterprise_id).subquery("drafts"))
+    done = (select(DiagnosisSummary.enterprise_id.label("eid"))
+            .where(DiagnosisSummary.submitted_at >= rnd.start, DiagnosisSummary.submitted_at < rnd.end)
+            .group_by(DiagnosisSummary.enterprise_id).subquery("done"))
+    joined = (RosterEntry.__table__.outerjoin(e, e.c.credit_code == RosterEntry.credit_code)
+              .outerjoin(drafts, drafts.c.eid == e.c.id).outerjoin(done, done.c.eid == e.c.id))
+    return joined, e, drafts.c.eid.isnot(None), done.c.eid.isnot(None)
 
 
 def _scoped(query, area_id: int | None, industry_code: str | None):
@@ -52,30 +57,33 @@ def _row(name, roster, registered, drafting, diagnosed, target, **extra) -> dict
 
 def coverage(rnd: Round, area_id: int | None = None, industry_code: str | None = None) -> dict:
     """Roster size, registered, drafting and diagnosed-in-round per area (every area in scope,
-    those with nobody registered included), per industry, and in total."""
-    e, drafting, diagnosed = _flags(rnd)
+    those with nobody registered included), per industry, and in total: one statement, the roster
+    rows' flags computed once (a CTE) and counted three ways."""
+    joined, e, drafting, diagnosed = _joined(rnd)
     flags = _scoped(select(RosterEntry.id, RosterEntry.area_id, RosterEntry.industry_code,
                            e.c.id.label("eid"),
                            case((drafting, 1), else_=0).label("drafting"),
-                           case((diagnosed, 1), else_=0).label("diagnosed"))
-                    .select_from(RosterEntry.__table__.outerjoin(e, e.c.credit_code == RosterEntry.credit_code)),
-                    area_id, industry_code).subquery()
+                           case((diagnosed, 1), else_=0).label("diagnosed")).select_from(joined),
+                    area_id, industry_code).cte("flags")
     figures = (func.count(flags.c.id), func.count(flags.c.eid),
                func.coalesce(func.sum(flags.c.drafting), 0), func.coalesce(func.sum(flags.c.diagnosed), 0))
+    by = union_all(
+        select(literal("area").label("kind"), func.cast(flags.c.area_id, String).label("key"), *figures)
+        .group_by(flags.c.area_id),
+        select(literal("industry"), flags.c.industry_code, *figures).group_by(flags.c.industry_code),
+        select(literal("total"), literal(""), *figures))
+    counted = {(kind, key): tuple(int(n) for n in nums) for kind, key, *nums in db.session.execute(by)}
     target = coverage_target()
-    areas = select(Area.id, Area.code, Area.name, *figures).select_from(Area).outerjoin(
-        flags, flags.c.area_id == Area.id).group_by(Area.id, Area.code, Area.name, Area.position).order_by(Area.position)
+    areas = select(Area.id, Area.code, Area.name).order_by(Area.position)
     if area_id is not None:
         areas = areas.where(Area.id == area_id)
-    by_area = [_row(name, *map(int, nums), target, id=aid, code=code)
-               for aid, code, name, *nums in db.session.execute(areas)]
-    industries = (select(Industry.code, Industry.name, *figures).select_from(Industry)
-                  .join(flags, flags.c.industry_code == Industry.code)
-                  .group_by(Industry.code, Industry.name).order_by(Industry.code))
-    by_industry = [_row(name, *map(int, nums), target, code=code)
-                   for code, name, *nums in db.session.execute(industries)]
-    total = db.session.execute(select(*figures)).one()
-    return {"round": rnd, "target": target, "total": _row("合计", *map(int, total), target),
+    zero = (0, 0, 0, 0)
+    by_area = [_row(name, *counted.get(("area", str(aid)), zero), target, id=aid, code=code)
+               for aid, code, name in db.session.execute(areas)]
+    names = dict(db.session.execute(select(Industry.code, Industry.name)).all())
+    by_industry = [_row(names[key], *nums, target, code=key)
+                   for (kind, key), nums in sorted(counted.items()) if kind == "industry"]
+    return {"round": rnd, "target": target, "total": _row("合计", *counted.get(("total", ""), zero), target),
             "by_area": by_area, "by_industry": by_industry}
 
 
@@ -95,7 +103,7 @@ SORTS = {"name": "name", "credit_code": "credit_code", "area": "area_position",
 
 def enterprise_rows(rnd: Round, flt: ListFilter) -> Select:
     """One row per roster enterprise: its registration, status in the round and latest diagnosis."""
-    e, drafting, diagnosed = _flags(rnd)
+    joined, e, drafting, diagnosed = _joined(rnd)
     s = DiagnosisSummary.__table__.alias("latest")
     status = case((diagnosed, "diagnosed"), (drafting, "drafting"), (e.c.id.isnot(None), "registered"),
                   else_="unregistered")
@@ -105,10 +113,9 @@ def enterprise_rows(rnd: Round, flt: ListFilter) -> Select:
                     RosterEntry.contact_name, RosterEntry.contact_phone, e.c.id.label("enterprise_id"),
                     status.label("status"), s.c.diagnosis_id, s.c.submitted_at, s.c.sme_grade, s.c.sme_label,
                     s.c.cmmm_level, s.c.cmmm_label)
-             .select_from(RosterEntry.__table__
+             .select_from(joined
                           .join(Area, Area.id == RosterEntry.area_id)
                           .join(Industry, Industry.code == RosterEntry.industry_code)
-                          .outerjoin(e, e.c.credit_code == RosterEntry.credit_code)
                           .outerjoin(s, and_(s.c.enterprise_id == e.c.id, s.c.is_latest.is_(True)))))
     inner = _scoped(inner, flt.area_id, flt.industry_code)
     q = (flt.q or "").strip()

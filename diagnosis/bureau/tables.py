@@ -24,9 +24,9 @@ ENTERPRISES = [
     Column("规模", lambda r: r.scale, width=8),
     Column("状态", lambda r: STATUSES.get(r.status, r.status), width=14),
     Column("最近提交", lambda r: r.submitted_at, "yyyy-mm-dd hh:mm", 18),
-    Column("数字化水平等级", lambda r: r.sme_grade, "0", 10),
+    Column("数字化水平等级", lambda r: r.sme_grade, width=10),
     Column("数字化水平", lambda r: r.sme_label or None, width=10),
-    Column("成熟度等级", lambda r: r.cmmm_level, "0", 10),
+    Column("成熟度等级", lambda r: r.cmmm_level, width=10),
     Column("联系人", lambda r: r.contact_name, width=10),
     Column("联系电话", lambda r: r.contact_phone, width=14),
 ]
