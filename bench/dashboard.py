@@ -90,11 +90,11 @@ SEED_SQL = [
                                       equipment_networked, robots, smart_lines, smart_workshops, on_cloud, lianghua_status)
        SELECT d.id, d.enterprise_id, d.submitted_at,
               row_number() OVER (PARTITION BY d.enterprise_id ORDER BY d.submitted_at DESC, d.id DESC) = 1,
-              d.id % 5, (ARRAY['未达一级','一级','二级','三级','四级'])[d.id % 5 + 1],
-              d.id % 6, (ARRAY['未达一级','一级','二级','三级','四级','五级'])[d.id % 6 + 1],
-              20 + d.id % 10, 10 + d.id % 10, 100 + d.id % 50, 40 + d.id % 50, d.id % 7, d.id % 2, d.id % 3 / 2,
-              d.id % 3 = 0, (ARRAY['none','benchmarked','certified'])[d.id % 3 + 1]
-       FROM diagnosis d WHERE d.status = 'submitted'""",
+              (d.id + d.enterprise_id) % 5, (ARRAY['未达一级','一级','二级','三级','四级'])[(d.id + d.enterprise_id) % 5 + 1],
+              (d.id + d.enterprise_id) % 6, (ARRAY['未达一级','一级','二级','三级','四级','五级'])[(d.id + d.enterprise_id) % 6 + 1],
+              20 + (d.id + d.enterprise_id) % 10, 10 + (d.id + d.enterprise_id) % 10, 100 + (d.id + d.enterprise_id) % 50, 40 + (d.id + d.enterprise_id) % 50, (d.id + d.enterprise_id) % 7, (d.id + d.enterprise_id) % 2, (d.id + d.enterprise_id) % 3 / 2,
+              (d.id + d.enterprise_id) % 3 = 0, (ARRAY['none','benchmarked','certified'])[(d.id + d.enterprise_id) % 3 + 1]
+       FROM diagnosis AS d WHERE d.status = 'submitted'""",
     "ANALYZE",
 ]
 
