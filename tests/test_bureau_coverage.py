@@ -119,3 +119,11 @@ def test_indicators_are_weighted_and_summed_against_the_plan_targets(dataset):
     assert (rows["robots"]["value"], rows["robots"]["target"]) == (6, 8000)
     assert [rows[k]["value"] for k in ("smart_lines", "smart_factories", "cloud_enterprises",
                                        "lianghua_benchmarked", "lianghua_certified")] == [1, 0, 1, 1, 0]
+
+
+def test_rebuilding_the_summaries_gives_the_same_figures(dataset, runner):
+    from diagnosis.bureau.levels import distribution
+    before = coverage(current_round()), distribution()
+    result = runner.invoke(args=["rebuild-summary"])
+    assert "rebuilt: 3 rows" in result.output
+    assert (coverage(current_round()), distribution()) == before

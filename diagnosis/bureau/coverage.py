@@ -142,8 +142,11 @@ def count_rows(query: Select) -> int:
 
 
 def page(query: Select, number: int, size: int = 50) -> tuple[list, int]:
-    total = count_rows(query)
-    rows = db.session.execute(query.limit(size).offset(max(number - 1, 0) * size)).all()
+    """One page of rows and the number of all rows, in one statement (a window count) unless the
+    page is past the end."""
+    rows = db.session.execute(query.add_columns(func.count().over().label("total_rows"))
+                              .limit(size).offset(max(number - 1, 0) * size)).all()
+    total = rows[0].total_rows if rows else count_rows(query)
     return rows, total
 
 

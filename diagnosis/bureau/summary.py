@@ -36,3 +36,32 @@ def record_submission(diagnosis: Diagnosis, **_) -> None:
                        .values(is_latest=False))
     db.session.add(DiagnosisSummary(**summary_values(diagnosis)))
     db.session.commit()
+
+
+def rebuild_summaries(batch: int = 500) -> int:
+    """Recompute every summary row from the submitted diagnoses' newest results (after an upgrade
+    that adds the table to existing data, or after a rescoring); returns the number of rows."""
+    from sqlalchemy import delete, func, insert, select
+    from sqlalchemy.orm import selectinload
+
+    from ..assessments.models import SUBMITTED
+
+    db.session.execute(delete(DiagnosisSummary))
+    last_id, written = 0, 0
+    while True:
+        rows = db.session.scalars(select(Diagnosis).options(selectinload(Diagnosis.results))
+                                  .where(Diagnosis.status == SUBMITTED, Diagnosis.id > last_id)
+                                  .order_by(Diagnosis.id).limit(batch)).all()
+        if not rows:
+            break
+        db.session.execute(insert(DiagnosisSummary), [dict(summary_values(d), is_latest=False) for d in rows])
+        written += len(rows)
+        last_id = rows[-1].id
+        db.session.expunge_all()
+    ranked = select(DiagnosisSummary.diagnosis_id, func.row_number().over(
+        partition_by=DiagnosisSummary.enterprise_id,
+        order_by=(DiagnosisSummary.submitted_at.desc(), DiagnosisSummary.diagnosis_id.desc())).label("rank")).subquery()
+    db.session.execute(update(DiagnosisSummary).where(DiagnosisSummary.diagnosis_id.in_(
+        select(ranked.c.diagnosis_id).where(ranked.c.rank == 1))).values(is_latest=True))
+    db.session.commit()
+    return written
