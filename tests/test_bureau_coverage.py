@@ -127,3 +127,17 @@ def test_rebuilding_the_summaries_gives_the_same_figures(dataset, runner):
     result = runner.invoke(args=["rebuild-summary"])
     assert "rebuilt: 3 rows" in result.output
     assert (coverage(current_round()), distribution()) == before
+
+
+def test_the_monthly_trend_counts_each_enterprise_once_a_month(dataset):
+    from datetime import datetime, timezone
+    from diagnosis.bureau.levels import monthly
+    this_month = datetime.now(timezone.utc).strftime("%Y-%m")
+    assert monthly(current_round()) == [{"label": this_month, "value": 1}]
+
+
+def test_the_previous_round_is_the_calendar_year_before_unless_configured(app):
+    from diagnosis.bureau.rounds import previous_round
+    assert previous_round(calendar_year(2026)).name == "2025年度"
+    save_round("2025年第二轮", date(2025, 7, 1), date(2025, 12, 31), make_current=False)
+    assert previous_round(calendar_year(2026)).name == "2025年第二轮"

@@ -79,3 +79,20 @@ def indicators(area_id: int | None = None, industry_code: str | None = None) -> 
     plan = doc["plan"]
     valid_to = date.fromisoformat(plan["valid_to"])
     return {"diagnosed": n, "rows": rows, "plan": plan, "expired": date.today() > valid_to}
+
+
+def monthly(rnd, area_id: int | None = None, industry_code: str | None = None) -> list[dict]:
+    """Roster enterprises submitting per month of the round (an enterprise once per month)."""
+    from sqlalchemy import extract
+    s = DiagnosisSummary.__table__
+    year, month = extract("year", s.c.submitted_at), extract("month", s.c.submitted_at)
+    query = (select(year, month, func.count(func.distinct(s.c.enterprise_id))).select_from(s)
+             .join(Enterprise, Enterprise.id == s.c.enterprise_id)
+             .join(RosterEntry, RosterEntry.credit_code == Enterprise.credit_code)
+             .where(s.c.submitted_at >= rnd.start, s.c.submitted_at < rnd.end)
+             .group_by(year, month).order_by(year, month))
+    if area_id is not None:
+        query = query.where(RosterEntry.area_id == area_id)
+    if industry_code:
+        query = query.where(RosterEntry.industry_code == industry_code)
+    return [{"label": f"{int(y)}-{int(m):02d}", "value": n} for y, m, n in db.session.execute(query)]

@@ -71,3 +71,10 @@ def save_round(name: str, starts_on: date, ends_on: date, make_current: bool) ->
         row.is_current = True
     db.session.flush()
     return row
+
+
+def previous_round(rnd: Round) -> Round:
+    """The configured round that ended last before ``rnd`` began; else the calendar year before."""
+    row = db.session.scalar(select(DiagnosisRound).where(DiagnosisRound.ends_on < rnd.starts_on)
+                            .order_by(DiagnosisRound.ends_on.desc()).limit(1))
+    return _of(row) if row else calendar_year(rnd.starts_on.year - 1)

@@ -83,16 +83,26 @@ def home():
 @role_required(Role.BUREAU, Role.ADMIN)
 def levels():
     from ..reports.content.charts import bars_svg
-    from .levels import distribution, indicators
+    from .levels import distribution, indicators, monthly
+    from .rounds import previous_round
 
     area_id, industry = _area_arg(), _industry_arg()
+    rnd = _round()
     dist, ind = distribution(area_id, industry), indicators(area_id, industry)
+    previous = previous_round(rnd)
+    now, before = coverage(rnd, area_id, industry), coverage(previous, area_id, industry)
+    change = [{"name": a["name"], "before": b["diagnosed"], "now": a["diagnosed"], "rate_before": b["rate"],
+               "rate_now": a["rate"]} for a, b in zip(now["by_area"], before["by_area"])]
+    months = monthly(rnd, area_id, industry)
+    peak = max([m["value"] for m in months] or [1])
+    trend_chart = bars_svg([dict(m, max=peak) for m in months], label_width=70) if months else None
     charts = {key: bars_svg([{"label": label, "value": n, "max": max(sum(dist[key]["total"]), 1)}
                              for label, n in zip(dist[key]["labels"], dist[key]["total"])], label_width=90)
               for key in ("sme", "cmmm")}
     indicator_chart = bars_svg([{"label": r["name"][:12], "value": r["value"] or 0, "max": r["target"]}
                                 for r in ind["rows"] if r["target"]], label_width=200)
-    return render_template("bureau/levels.html", dist=dist, ind=ind, charts=charts, indicator_chart=indicator_chart)
+    return render_template("bureau/levels.html", dist=dist, ind=ind, charts=charts, indicator_chart=indicator_chart,
+                           rnd=rnd, previous=previous, change=change, trend_chart=trend_chart, **_choices())
 
 
 @bp.route("/enterprises")
