@@ -141,3 +141,21 @@ def test_the_previous_round_is_the_calendar_year_before_unless_configured(app):
     assert previous_round(calendar_year(2026)).name == "2025年度"
     save_round("2025年第二轮", date(2025, 7, 1), date(2025, 12, 31), make_current=False)
     assert previous_round(calendar_year(2026)).name == "2025年第二轮"
+
+
+def test_the_list_filters_on_whether_a_provider_reviewed_the_latest_diagnosis(dataset):
+    from sqlalchemy import select
+
+    from diagnosis.accounts.models import Enterprise, Role
+    from diagnosis.accounts.services import create_user
+    from diagnosis.assessments.models import SUBMITTED, Diagnosis
+    provider = create_user("p@example.com", "correct-horse-9", Role.PROVIDER, organization="咨询公司")
+    latest = db.session.scalars(select(Diagnosis).join(Enterprise).where(
+        Enterprise.credit_code == credit_code(1), Diagnosis.status == SUBMITTED).order_by(Diagnosis.id.desc())).first()
+
+    def named(reviewed):
+        return [r.name for r in db.session.execute(enterprise_rows(current_round(), ListFilter(reviewed=reviewed)))]
+    assert named("no") == ["许昌甲装备有限公司"] and named("yes") == []
+    services.share_with(latest, provider)
+    services.add_review(latest, provider, "建议优先推进设备联网，分步实施。")
+    assert named("yes") == ["许昌甲装备有限公司"] and named("no") == []

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, String, and_, case, func, literal, or_, select, union_all
+from sqlalchemy import Select, String, and_, case, exists, func, literal, or_, select, union_all
 
 from .. import catalog
 from ..accounts.models import Enterprise
-from ..assessments.models import DRAFT, Diagnosis
+from ..assessments.models import DRAFT, Diagnosis, Review
 from ..extensions import db
 from ..reference.models import Area, Industry
 from .models import DiagnosisSummary, RosterEntry
@@ -94,6 +94,7 @@ class ListFilter:
     q: str = ""
     status: str = ""               # a key of STATUSES, or "todo" (every one not diagnosed in the round)
     grade: int | None = None       # digital grade of the latest diagnosis
+    reviewed: str = ""             # "yes" / "no": the latest diagnosis has a provider's review or not
     sort: str = "name"
 
 
@@ -125,6 +126,9 @@ def enterprise_rows(rnd: Round, flt: ListFilter) -> Select:
                                 RosterEntry.credit_code.like(q.upper().replace("%", "") + "%")))
     if flt.grade is not None:
         inner = inner.where(s.c.sme_grade == flt.grade)
+    if flt.reviewed in ("yes", "no"):
+        reviewed = exists().where(Review.diagnosis_id == s.c.diagnosis_id)
+        inner = inner.where(reviewed if flt.reviewed == "yes" else and_(s.c.diagnosis_id.isnot(None), ~reviewed))
     sub = inner.subquery()
     query = select(sub)
     if flt.status == "todo":

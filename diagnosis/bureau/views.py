@@ -60,6 +60,7 @@ def _industry_arg() -> str | None:
 def _filter() -> ListFilter:
     return ListFilter(area_id=_area_arg(), industry_code=_industry_arg(), q=request.args.get("q", "")[:100],
                       status=request.args.get("status", ""), grade=_int_arg("grade"),
+                      reviewed=request.args.get("reviewed", ""),
                       sort=request.args.get("sort", "name"))
 
 
