@@ -1,5 +1,6 @@
 """Tables as XLSX (header row, frozen panes, number formats) and CSV (UTF-8 with BOM, so Excel
-opens it in Chinese). One column list serves both formats."""
+opens it in Chinese). One column list serves both formats. Text that Excel would take for a
+formula (an enterprise name starting with "=") is written as text, never as a formula."""
 from __future__ import annotations
 
 import csv
@@ -15,6 +16,9 @@ class Column:
     value: Callable[[Any], Any]
     number_format: str = ""          # XLSX number format ("0", "0.0%", "yyyy-mm-dd hh:mm")
     width: int = 14
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _plain(value: Any) -> Any:
@@ -46,7 +50,11 @@ def to_xlsx(title: str, columns: list[Column], rows: Iterable[Any]) -> bytes:
         out = []
         for col, fmt in zip(columns, formats):
             value = _plain(col.value(row))
-            if fmt and value is not None:
+            if isinstance(value, str) and value.startswith("="):
+                cell = WriteOnlyCell(sheet, value=value)      # text that looks like a formula stays text
+                cell.data_type = "s"
+                out.append(cell)
+            elif fmt and value is not None:
                 cell = WriteOnlyCell(sheet, value=value)
                 cell.number_format = fmt
                 out.append(cell)
@@ -70,6 +78,8 @@ def to_csv(columns: list[Column], rows: Iterable[Any]) -> bytes:
                 value = value.strftime("%Y-%m-%d %H:%M")
             elif isinstance(value, float) and "%" in col.number_format:
                 value = f"{value * 100:.1f}%"
+            elif isinstance(value, str) and value.startswith(FORMULA_START):
+                value = "'" + value                            # Excel would run it as a formula
             values.append("" if value is None else value)
         writer.writerow(values)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
