@@ -114,3 +114,10 @@ def test_the_levels_page_shows_the_plan_period_and_charts(client, app, city_bure
     login(client, city_bureau_user)
     page = client.get("/bureau/levels").get_data(as_text=True)
     assert "2020-01-01 至 2022-12-31" in page and "关键工序数控化率" in page and page.count("<svg") >= 3
+
+
+def test_the_levels_page_compares_rounds_under_a_plain_title(client, app, city_bureau_user):
+    roster(app)
+    login(client, city_bureau_user)
+    page = client.get("/bureau/levels").get_data(as_text=True)
+    assert "<title>水平、指标与目标 · 智造诊断</title>" in page and page.count("轮次对比") == 1
