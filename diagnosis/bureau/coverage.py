@@ -17,12 +17,13 @@ from .rounds import Round
 STATUSES = {"unregistered": "未注册", "registered": "已注册未填写", "drafting": "填写中", "diagnosed": "本轮已诊断"}
 
 
+def targets_document() -> dict:
+    """The plan's targets (questionnaires/targets.yaml, checked by the loader)."""
+    return catalog.library().single("targets").data
+
+
 def coverage_target() -> float | None:
-    for doc in catalog.library().of_kind("targets"):
-        for indicator in doc.data["indicators"]:
-            if indicator["key"] == "diagnosis_coverage":
-                return indicator["target"]
-    return None
+    return next((i["target"] for i in targets_document()["indicators"] if i["key"] == "diagnosis_coverage"), None)
 
 
 def _joined(rnd: Round):

@@ -7,10 +7,10 @@ from datetime import date
 
 from sqlalchemy import and_, case, func, select
 
-from .. import catalog
 from ..accounts.models import Enterprise
 from ..extensions import db
 from ..reference.models import Area
+from .coverage import targets_document
 from .models import DiagnosisSummary, RosterEntry
 
 SME_GRADES = [(0, "未达一级"), (1, "一级"), (2, "二级"), (3, "三级"), (4, "四级")]
@@ -46,10 +46,6 @@ def distribution(area_id: int | None = None, industry_code: str | None = None) -
 
     return {"sme": table(func.coalesce(latest.c.sme_grade, 0), SME_GRADES),
             "cmmm": table(func.coalesce(latest.c.cmmm_level, 0), CMMM_LEVELS)}
-
-
-def targets_document():
-    return catalog.library().single("targets").data
 
 
 def indicators(area_id: int | None = None, industry_code: str | None = None) -> dict:
