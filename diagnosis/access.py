@@ -4,6 +4,8 @@
 - A solution provider sees submitted diagnoses shared with it, and may add a review to those.
 - A bureau user sees submitted diagnoses of enterprises in its area (all areas when unscoped).
 - An admin sees every submitted diagnosis.
+- Bureau figures (roster, coverage, lists, exports, the coverage API) are limited to the bureau
+  user's area; a city bureau (no area) and an admin see the whole city (``bureau_area``).
 Drafts are the enterprise's own work in progress: nobody else sees them.
 """
 from __future__ import annotations
@@ -70,3 +72,24 @@ def visible_events(user: User) -> Select:
     if user.role == Role.ADMIN:
         return query
     return query.where(AuditEvent.actor_id == user.id)
+
+
+def bureau_area(user: User) -> int | None:
+    """The area whose bureau figures this user sees: its own for an area bureau, None (the whole
+    city) for a city bureau or an admin. Any other role gets 404."""
+    if user.role == Role.BUREAU:
+        return user.area_id
+    if user.role == Role.ADMIN:
+        return None
+    abort(404)
+
+
+def bureau_area_filter(user: User, requested: int | None) -> int | None:
+    """The area to show when ``requested`` is asked for: an area bureau always its own (asking for
+    another gives 404), a city bureau the one asked for or the whole city."""
+    own = bureau_area(user)
+    if own is None:
+        return requested
+    if requested is not None and requested != own:
+        abort(404)
+    return own

@@ -40,6 +40,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
 
     from .accounts.account_views import bp as account_bp
     from .accounts.views import bp as auth_bp
+    from .admin.views import bp as admin_bp
     from .api.views import bp as api_bp
     from .assessments.views import bp as enterprise_bp
     from .bureau.views import bp as bureau_bp
@@ -47,7 +48,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     from .providers.views import bp as provider_bp
     from .reports.web.views import bp as reports_bp
 
-    for bp in (home_bp, auth_bp, account_bp, enterprise_bp, provider_bp, bureau_bp, reports_bp, api_bp):
+    for bp in (home_bp, auth_bp, account_bp, enterprise_bp, provider_bp, bureau_bp, reports_bp, api_bp, admin_bp):
         app.register_blueprint(bp)
     csrf.exempt(api_bp)
     rate_limits.init_app(app)

@@ -249,6 +249,17 @@ def rescore_command(batch, workers):
     seen, added = rescore_all(batch, workers or len(os.sched_getaffinity(0)))
     elapsed = time.perf_counter() - started
     click.echo(f"rescored {seen} diagnoses in {elapsed:.1f} s ({seen / elapsed if elapsed else 0:.0f}/s); {added} new results")
+    if added:
+        from .bureau.summary import rebuild_summaries
+        click.echo(f"bureau summaries rebuilt: {rebuild_summaries()} rows")
+
+
+@click.command("rebuild-summary")
+@with_appcontext
+def rebuild_summary_command():
+    """Recompute the bureau's per-submission summary rows (run once after upgrading to 0010)."""
+    from .bureau.summary import rebuild_summaries
+    click.echo(f"bureau summaries rebuilt: {rebuild_summaries()} rows")
 
 
 @click.command("worker")
@@ -270,7 +281,7 @@ def worker(burst):
     SimpleWorker([Queue(QUEUE, connection=conn)], connection=conn).work(burst=burst, with_scheduler=True)
 
 
-APP_COMMANDS = (create_user_command, seed, rescore_command, worker)
+APP_COMMANDS = (create_user_command, seed, rescore_command, rebuild_summary_command, worker)
 
 
 def register(app) -> None:

@@ -4,3 +4,4 @@ from .assessments.models import Diagnosis, DiagnosisResult, QuestionnaireVersion
 from .reference.models import Area, Industry  # noqa: F401
 from .audit.models import AuditEvent  # noqa: F401
 from .reports.web.models import StoredReport  # noqa: F401
+from .bureau.models import DiagnosisRound, DiagnosisSummary, PeerSnapshot, RosterEntry  # noqa: F401

@@ -62,11 +62,3 @@ def test_drafts_are_invisible_to_the_bureau(client, bureau_user, enterprise_user
     draft = services.start_diagnosis(enterprise_user)
     login(client, bureau_user)
     assert client.get(f"/diagnoses/{draft.id}").status_code == 404
-
-
-def test_bureau_coverage_counts_above_scale_enterprises_with_a_submitted_diagnosis(client, city_bureau_user, submitted, other_enterprise_user):
-    from diagnosis.bureau.coverage import coverage
-    result = coverage()
-    assert result["enterprises"] == 2 and result["diagnosed"] == 1 and result["rate"] == 0.5
-    jingkai = next(r for r in result["by_area"] if r["name"] == "经济技术开发区")
-    assert jingkai == {"name": "经济技术开发区", "enterprises": 1, "diagnosed": 1, "rate": 1.0}

@@ -128,6 +128,12 @@ MATRIX: list[Entry] = [
           lambda role, obj: LOGIN if role == ANONYMOUS else (ALLOWED if role == PROVIDER_SHARED and obj == SUBMITTED else 404),
           DIAGNOSES, data={"opinion": "访问矩阵测试：建议先做设备联网。"}),
     Entry("bureau.home", "GET", area(BUREAUS)),
+    Entry("bureau.enterprises", "GET", area(BUREAUS)),
+    Entry("bureau.levels", "GET", area(BUREAUS)),
+    Entry("bureau.export", "GET", area(BUREAUS), params={"table": "todo", "fmt": "xlsx"}),
+    Entry("bureau.roster", "GET", area({CITY_BUREAU, ADMIN})),
+    Entry("bureau.roster", "POST", area({CITY_BUREAU, ADMIN}, 400)),         # no file chosen
+    Entry("bureau.roster_template", "GET", area({CITY_BUREAU, ADMIN})),
     Entry("reports.download", "GET", viewers({DRAFT: 409, SUBMITTED: 200}), DIAGNOSES),
     Entry("reports.status", "GET", viewers({DRAFT: 200, SUBMITTED: 200}), DIAGNOSES),
     Entry("api.token", "POST", api_signed_in(200), api=True, json="OWN CREDENTIALS"),
@@ -137,8 +143,20 @@ MATRIX: list[Entry] = [
     Entry("api.score", "POST", api_public(), api=True, json="DEMO PAYLOAD"),
     Entry("api.openapi", "GET", api_public(), api=True),
     Entry("api.diagnoses", "GET", api_signed_in(), api=True),
+    Entry("api.coverage", "GET", lambda role, obj: 401 if role == ANONYMOUS else (200 if role in BUREAUS else 404),
+          api=True),
     Entry("api.diagnosis", "GET", viewers({DRAFT: 200, SUBMITTED: 200}, anonymous=401), DIAGNOSES, api=True),
     Entry("api.report", "GET", viewers({DRAFT: 409, SUBMITTED: 200}, anonymous=401), DIAGNOSES, api=True),
+    # The admin console. Admin runs last: its writes on the owner (user 1) come after every other role;
+    # placed last so the messages its redirects flash are not shown on a page compared above.
+    Entry("admin.users", "GET", area({ADMIN})),
+    Entry("admin.create_user", "POST", area({ADMIN}, 302), data={"email": "", "role": "provider"}),   # refused: no email
+    Entry("admin.rounds", "GET", area({ADMIN})),
+    Entry("admin.rounds", "POST", area({ADMIN}, 302), data={"name": "矩阵测试轮次", "starts_on": "2026-01-01",
+                                                             "ends_on": "2026-12-31"}),
+    Entry("admin.change_role", "POST", area({ADMIN}, 302), data={"role": "provider"}, params={"user_id": 1}),  # refused
+    Entry("admin.reset_password", "POST", area({ADMIN}, 302), data={"password": "x"}, params={"user_id": 1}),  # too short
+    Entry("admin.set_active", "POST", area({ADMIN}, 302), data={"active": "1"}, params={"user_id": 1}),
     Entry("auth.logout", "POST", signed_in(ALLOWED), ends_session=True),
 ]
 

@@ -22,6 +22,11 @@ from .limits import BODY_MAX, EMAIL_MAX
 
 _NO_NUL = "^[^\\x00]*$"
 _NULLABLE_NUMBER = {"type": ["number", "null"]}
+_COVERAGE_KEYS = ["roster", "registered", "drafting", "diagnosed", "rate", "of_target"]
+_COVERAGE_FIGURES = {"type": "object", "required": _COVERAGE_KEYS, "properties": {
+    "roster": {"type": "integer", "minimum": 0}, "registered": {"type": "integer", "minimum": 0},
+    "drafting": {"type": "integer", "minimum": 0}, "diagnosed": {"type": "integer", "minimum": 0},
+    "rate": _NULLABLE_NUMBER, "of_target": _NULLABLE_NUMBER}}
 
 
 def ref(name: str) -> dict:
@@ -272,6 +277,16 @@ def openapi_document(library: Library) -> dict:
                 "DiagnosisSummary": _obj(_SUMMARY_REQUIRED, _SUMMARY_PROPERTIES),
                 "DiagnosisList": _obj(["diagnoses"], {"diagnoses": {"type": "array", "items": ref("DiagnosisSummary")}}),
                 "Diagnosis": _DIAGNOSIS,
+                "CoverageFigures": _COVERAGE_FIGURES,
+                "CoverageRow": _obj(["code", "name", *_COVERAGE_KEYS], {
+                    "code": {"type": "string"}, "name": {"type": "string"}, **_COVERAGE_FIGURES["properties"]}),
+                "Coverage": _obj(["round", "target", "total", "by_area", "by_industry"], {
+                    "round": _obj(["name", "starts_on", "ends_on"], {
+                        "name": {"type": "string"}, "starts_on": {"type": "string", "format": "date"},
+                        "ends_on": {"type": "string", "format": "date"}}),
+                    "target": _NULLABLE_NUMBER, "total": ref("CoverageFigures"),
+                    "by_area": {"type": "array", "items": ref("CoverageRow")},
+                    "by_industry": {"type": "array", "items": ref("CoverageRow")}}),
                 "ReportPending": _obj(["status", "retry_after"], {
                     "status": {"type": "string"}, "retry_after": {"type": "integer"}}),
             },
@@ -310,6 +325,22 @@ def openapi_document(library: Library) -> dict:
                 "summary": "One diagnosis with answers and result", "security": bearer, "parameters": diagnosis_id,
                 "responses": {"200": _json(ref("Diagnosis")), "400": bad_query, "401": unauthorized,
                               "404": _err("不存在，或调用者无权查看"), "503": unavailable}}},
+            "/coverage": {"get": {
+                "summary": "Diagnosis coverage against the roster of above-scale enterprises, per area and "
+                           "industry, in a round (bureau and admin tokens; an area bureau sees its own area)",
+                "security": bearer,
+                "parameters": [
+                    {"name": "area", "in": "query", "required": False,
+                     "schema": {"type": "string", "enum": [a["code"] for a in library.single("areas").data["areas"]]}},
+                    {"name": "industry", "in": "query", "required": False,
+                     "schema": {"type": "string",
+                                "enum": [i["code"] for i in library.single("industries").data["industries"]]}},
+                    {"name": "round", "in": "query", "required": False, "description":
+                     "轮次名称（如“2026年度”或已配置的轮次），缺省为当前轮次",
+                     "schema": {"type": "string", "maxLength": 60, "pattern": _NO_NUL}}],
+                "responses": {"200": _json(ref("Coverage")),
+                              "400": _err("未知的区域、行业或轮次；key 指明参数"), "401": unauthorized,
+                              "404": _err("调用者不是主管部门，或区域不在其范围内"), "503": unavailable}}},
             "/diagnoses/{diagnosis_id}/report.pdf": {"get": {
                 "summary": "The PDF report (202 while it renders in the background)", "security": bearer,
                 "parameters": diagnosis_id,

@@ -190,6 +190,38 @@ def report(diagnosis_id: int):
     return jsonify(status=str(getattr(pending, "value", pending)), retry_after=2), 202, {"Retry-After": "2"}
 
 
+@bp.get("/coverage")
+@token_required
+def coverage():
+    """Diagnosis coverage against the roster, as the bureau page shows it (bureau and admin tokens;
+    an area bureau gets its own area only)."""
+    from ..accounts.models import Role
+    from ..bureau.coverage import as_json, coverage as coverage_figures
+    from ..bureau.rounds import find_round
+    from ..reference.models import Area, Industry
+
+    if g.api_user.role not in (Role.BUREAU, Role.ADMIN):
+        return error(404, "未找到")
+    area_code = request.args.get("area", "").strip()
+    area_id = None
+    if area_code:
+        found = db.session.scalar(db.select(Area).where(Area.code == area_code))
+        if found is None:
+            return error(400, f"未知的县（市、区）代码 {area_code!r}", "area")
+        area_id = found.id
+    industry = request.args.get("industry", "").strip() or None
+    if industry and db.session.get(Industry, industry) is None:
+        return error(400, f"未知的行业代码 {industry!r}", "industry")
+    rnd = find_round(request.args.get("round", "").strip())
+    if rnd is None:
+        return error(400, "未知的诊断轮次", "round")
+    try:
+        area_id = access.bureau_area_filter(g.api_user, area_id)
+    except HTTPException:
+        return error(404, "未找到")
+    return jsonify(as_json(coverage_figures(rnd, area_id, industry)))
+
+
 @bp.get("/openapi.json")
 def openapi():
     return jsonify(openapi_document(catalog.library()))
