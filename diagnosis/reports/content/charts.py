@@ -262,7 +262,8 @@ def gantt_svg(items: Sequence[Mapping[str, Any]], phases: Sequence[Mapping[str, 
         ticks.append((p["end"], x1))
     out.append(f'<path d="{" ".join(bands)}" fill="#f3f6f9"/>')
     for month, x in dict(ticks).items():
-        out.append(_text(x, 26, f"{_num(month)}个月" if month else "0", anchor="middle", size=8.5, fill=AXIS_TEXT))
+        anchor = "start" if month == start else ("end" if month == end else "middle")
+        out.append(_text(x, 26, f"{_num(month)}个月" if month else "0", anchor=anchor, size=8.5, fill=AXIS_TEXT))
     grid = " ".join(f"M{_f(x)},{top - 4} V{_f(height - 4)}" for _, x in ticks)
     out.append(f'<path d="{grid}" fill="none" stroke="{GRID}" stroke-width="0.8"/>')
     row_of = {it["priority"]: i for i, it in enumerate(items)}

@@ -78,7 +78,8 @@ def build_context(data: ReportInput) -> dict:
         "gantt_svg": roadmap.gantt(recs, phases),
         "policies": policies.build(result),
         "review": review.build(data.review),
-        "method": method.build(result, sme, cmmm, data.documents, data.generated_at or data.submitted_at),
+        "method": method.build(result, sme, cmmm, data.documents, data.generated_at or data.submitted_at,
+                               data.profile),
         "appendix": appendix.build(data, sme, cmmm),
     }
     ctx["summary"] = summary.build(sme_ctx, cmmm_ctx, data, recs, phases)

@@ -7,6 +7,7 @@ Chinese page (503, retried in the background) instead of a server error.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
@@ -69,10 +70,14 @@ def _unavailable(error: ReportUnavailable):
 
 
 def pdf_response(diagnosis, pdf: bytes) -> Response:
+    """The PDF with a strong ETag (its digest: the same result, template and review give the same
+    bytes), answering a matching If-None-Match with 304 Not Modified."""
     filename = f"{diagnosis.number}.pdf"
-    return Response(pdf, mimetype="application/pdf", headers={
+    response = Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f"inline; filename={filename}",
         "Cache-Control": "private, max-age=0"})
+    response.set_etag(hashlib.sha256(pdf).hexdigest()[:32])
+    return response.make_conditional(request)
 
 
 def report_or_pending(diagnosis):

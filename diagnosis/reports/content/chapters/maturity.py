@@ -83,6 +83,7 @@ def build(cmmm: dict, doc: dict | None, answers: dict, peers: dict | None) -> di
     for g in groups:
         g["strengths"] = "、".join(s["name"] for s in g["rows"] if s["strength"]) or "无"
         g["gaps"] = "、".join(s["name"] for s in g["rows"] if s["applicable"] and not s["strength"]) or "无"
+        g["assessed"] = any(s["applicable"] for s in g["rows"])
 
     # The weakest sub-domains, with the requirement items of the next level and the current rating.
     ranked = sorted((s for s in subs if s["applicable"]), key=lambda s: (s["score"], s["order"]))

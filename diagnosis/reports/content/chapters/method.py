@@ -21,9 +21,10 @@ def version_words(version: str) -> str:
     return version or ""
 
 
-def build(result: dict, sme: dict | None, cmmm: dict | None, documents: dict, generated_at) -> dict:
+def build(result: dict, sme: dict | None, cmmm: dict | None, documents: dict, generated_at,
+          profile: dict | None = None) -> dict:
     questionnaires = [doc.get("title", "") for kind, doc in documents.items()
-                      if kind in ("profile", "sme", "cmmm") and doc and (kind != "profile" or cmmm or sme)]
+                      if kind in ("profile", "sme", "cmmm") and doc and (kind != "profile" or profile)]
     return {
         "sme_rule": (sme or {}).get("grade_rule"),
         "cmmm": ({"standard": cmmm["method"].get("standard", ""), "notes": cmmm["method"].get("notes", []),

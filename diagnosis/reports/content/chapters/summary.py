@@ -10,11 +10,18 @@ TOP_ACTIONS = 5
 def build(sme_ctx: dict | None, cmmm_ctx: dict | None, data: ReportInput, recs: list[dict],
           phases: list[dict]) -> dict:
     inds = data.result.get("indicators") or {}
+    details = data.result.get("indicator_details") or {}
     profile = data.profile or {}
+
+    def rate(key: str) -> str | None:
+        if inds.get(key) is None:
+            return None
+        return pct(inds[key]) + ("（估算）" if (details.get(key) or {}).get("estimated") else "")
+
     figures = [
-        ("关键工序数控化率", pct(inds["nc_rate"]) if inds.get("nc_rate") is not None else None),
-        ("生产设备联网率", pct(inds["networking_rate"]) if inds.get("networking_rate") is not None else None),
-        ("生产设备数字化率", pct(inds["digitization_rate"]) if inds.get("digitization_rate") is not None else None),
+        ("关键工序数控化率", rate("nc_rate")),
+        ("生产设备联网率", rate("networking_rate")),
+        ("生产设备数字化率", rate("digitization_rate")),
         ("工业机器人", f"{num(profile['robots'])}台" if profile.get("robots") is not None else None),
         ("智能化生产线", f"{num(profile['smart_lines'])}条" if profile.get("smart_lines") is not None else None),
     ]
