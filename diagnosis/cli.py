@@ -113,7 +113,10 @@ def _score_or_exit(payload, lib):
 def score(file, folder):
     """Score an answers FILE (JSON; '-' for stdin) and print the result as JSON."""
     lib = _library(folder)
-    click.echo(json.dumps(_score_or_exit(_read_payload(file), lib), ensure_ascii=False, indent=2))
+    payload = _read_payload(file)
+    if isinstance(payload, dict):        # an answers file made for ``diagnosis report``: its enterprise facts
+        payload = {k: v for k, v in payload.items() if k != "enterprise"}     # do not change the scores
+    click.echo(json.dumps(_score_or_exit(payload, lib), ensure_ascii=False, indent=2))
 
 
 @main.command("report", with_appcontext=False)
