@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 
 import pytest
 from conftest import login, submit_demo
-from enterprises import (CHEMICAL_PLANT, ELECTRICAL_LEADER, FOOD_PLANT, MACHINERY_PLANT, PAPER_LEADER,
+from enterprises import (CHEMICAL_PLANT, ELECTRICAL_LEADER, FOOD_PLANT, INFLATED, MACHINERY_PLANT, PAPER_LEADER,
                          SME_ONLY_WEAK, cmmm_answers)
 from pypdf import PdfReader
 
@@ -33,6 +33,7 @@ KINDS = {
     "strong process": PAPER_LEADER,
     "SME-only": SME_ONLY_WEAK,
     "all levels achieved": ALL_LEVELS,
+    "inflated self-ratings": INFLATED,
 }
 TODAY = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)
 
@@ -201,6 +202,22 @@ def test_the_report_number_is_the_files_digest(with_enterprise, reports):
     numbers = {r.data.number for r in reports.values()}
     assert len(numbers) == len(reports)
     assert with_enterprise.data.number == content_number(with_enterprise.payload)
+
+
+def test_answers_to_check_are_shown_with_their_messages(reports):
+    report = reports["inflated self-ratings"]
+    flags = report.result["consistency"]["flags"]
+    assert flags and f"需要核对的答案（{len(flags)}项）" in report.text
+    for flag in flags:
+        assert squash(flag["title"]) in report.text
+
+
+def test_policies_and_estimates_are_shown_where_they_belong(report):
+    for hook in report.result.get("policies") or []:
+        assert squash(hook["name"]) in report.text and squash(hook["text"]) in report.text
+    for rec in report.result["recommendations"]:
+        if (rec.get("estimate") or {}).get("text"):
+            assert squash(rec["estimate"]["text"]).rstrip("。") in report.text, rec["id"]
 
 
 def test_an_invalid_credit_code_in_the_answers_file_is_refused_naming_the_field(library):

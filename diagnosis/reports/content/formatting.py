@@ -2,12 +2,25 @@
 ``diagnosis.numbers``, the formatter the web pages use too."""
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from ...numbers import fixed, num, pct  # noqa: F401 - the report's formatters
 
 CHINA_TZ = timezone(timedelta(hours=8))
+
+_CJK = "\u3400-\u9fff\uff08\uff09\u201c\u201d\u3001\uff0c\u3002\uff1b\uff1a"
+_SPACE_BETWEEN_CJK = re.compile(f"(?<=[{_CJK}]) +(?=[{_CJK}])")
+
+
+def typeset(value: Any) -> Any:
+    """Text as Chinese is set: no ASCII space between two Chinese characters ("万元/人 变为" reads
+    "万元/人变为" only where both sides are Chinese). Applied to every value the report templates
+    print (``markup.environment``); markup (charts) passes through."""
+    if isinstance(value, str) and not hasattr(value, "__html__"):
+        return _SPACE_BETWEEN_CJK.sub("", value)
+    return value
 
 
 def cn_date(value: Any) -> str:
