@@ -258,3 +258,16 @@ def test_the_download_answers_a_matching_if_none_match_with_304(client, enterpri
     assert first.status_code == 200 and first.headers["ETag"]
     again = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304 and again.data == b""
+
+
+def test_the_result_page_shows_no_internal_word_and_the_pdfs_numbers(client, enterprise_user):
+    diagnosis = submit_demo(enterprise_user)
+    login(client, enterprise_user)
+    page = client.get(f"/diagnoses/{diagnosis.id}").data.decode()
+    body = re.sub(r"<script.*?</script>|<style.*?</style>", "", page, flags=re.S)
+    text = re.sub(r"<[^>]+>", " ", body)
+    words = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text))
+    assert not words & (DENY_WORDS - {"in"}), sorted(words & DENY_WORDS)
+    assert not HASH.search(text)
+    result = diagnosis.result.data
+    assert f"{num(result['sme']['total'])} 分" in text and f"S = {num(result['cmmm']['score'])}" in text
