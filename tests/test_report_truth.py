@@ -169,7 +169,7 @@ def test_all_levels_achieved_names_no_next_target(reports):
     report = reports["all levels achieved"]
     assert report.result["cmmm"]["achieved"] == 5
     assert "为最高等级" in report.text and "下一目标为六级" not in report.text
-    assert "下一目标" not in squash(report.pages[1])
+    assert "下一目标" not in squash(report.pages[1]) and "最需补强" not in squash(report.pages[1])
 
 
 def test_sme_only_report_is_titled_and_built_for_the_instrument_answered(reports):

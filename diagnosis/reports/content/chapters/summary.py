@@ -39,10 +39,13 @@ def build(sme_ctx: dict | None, cmmm_ctx: dict | None, data: ReportInput, recs: 
             findings.append(sme_ctx["above_sme"])
     if cmmm_ctx:
         findings.append(cmmm_ctx["finding"])
+        parts = []
         if cmmm_ctx["top"] and cmmm_ctx["achieved"] > 0:
-            findings.append(f"相对优势子域：{'、'.join(cmmm_ctx['top'])}；最需补强：{'、'.join(cmmm_ctx['bottom'])}。")
-        elif cmmm_ctx["bottom"]:
-            findings.append(f"最需补强的子域：{'、'.join(cmmm_ctx['bottom'])}。")
+            parts.append(f"相对优势子域：{'、'.join(cmmm_ctx['top'])}")
+        if cmmm_ctx["bottom"] and cmmm_ctx["achieved"] < 5:     # at level 5 nothing is below the level
+            parts.append(f"最需补强的子域：{'、'.join(cmmm_ctx['bottom'])}")
+        if parts:
+            findings.append("；".join(parts) + "。")
     if recs:
         counts = "，".join(f"{p['label']}{len(p['items'])}项" for p in phases)
         findings.append(f"共提出{len(recs)}项改造升级建议：{counts}；优先顺序见路线图。")
