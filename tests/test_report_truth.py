@@ -271,3 +271,18 @@ def test_the_result_page_shows_no_internal_word_and_the_pdfs_numbers(client, ent
     assert not HASH.search(text)
     result = diagnosis.result.data
     assert f"{num(result['sme']['total'])} 分" in text and f"S = {num(result['cmmm']['score'])}" in text
+
+
+def test_the_command_line_refuses_a_bad_enterprise_block_naming_the_field(tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from diagnosis.cli import main
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps({**SME_ONLY_WEAK, "enterprise": {"credit_code": "91411000MA45XC8D1X"}}),
+                       encoding="utf-8")
+    out = tmp_path / "report.pdf"
+    result = CliRunner().invoke(main, ["report", str(answers), "-o", str(out)])
+    assert result.exit_code == 2 and "enterprise.credit_code" in result.output and "校验位" in result.output
+    assert not out.exists()
