@@ -268,7 +268,8 @@ def gantt_svg(items: Sequence[Mapping[str, Any]], phases: Sequence[Mapping[str, 
     out.append(f'<path d="{grid}" fill="none" stroke="{GRID}" stroke-width="0.8"/>')
     row_of = {it["priority"]: i for i, it in enumerate(items)}
     bars: dict[str, list[str]] = {}
-    arrows = []
+    arrows: list[str] = []
+    heads: list[str] = []
     for i, it in enumerate(items):
         y = top + i * row_height
         label = f"{it['priority']}. {it['title']}"
@@ -292,12 +293,18 @@ def gantt_svg(items: Sequence[Mapping[str, Any]], phases: Sequence[Mapping[str, 
             if px > tx:                      # same phase: from the prerequisite's start instead
                 px = x_of(span.get(pre_phase, (start, end))[0]) + 6
                 tx = px
-            arrows.append(f"M{_f(px)},{_f(py)} V{_f(ty)} H{_f(tx)}" if tx != px else
-                          f"M{_f(px)},{_f(py + row_height * 0.28)} V{_f(ty - row_height * 0.28)}")
+            if tx != px:
+                arrows.append(f"M{_f(px)},{_f(py)} V{_f(ty)} H{_f(tx - 3)}")
+                heads.append(f"M{_f(tx)},{_f(ty)} l-4,-2.4 v4.8 Z")
+            else:                            # down the phase's start, into the item's bar
+                end_y = ty - row_height * 0.28
+                arrows.append(f"M{_f(px)},{_f(py + row_height * 0.28)} V{_f(end_y - 3)}")
+                heads.append(f"M{_f(px)},{_f(end_y)} l-2.4,-4 h4.8 Z")
     for key, shapes in bars.items():
         out.append(f'<path d="{" ".join(shapes)}" fill="{color.get(key, ACCENT)}" fill-opacity="0.85"/>')
     if arrows:
         out.append(f'<path d="{" ".join(arrows)}" fill="none" stroke="{TEXT}" stroke-width="0.9" '
                    f'stroke-dasharray="2 1.5"/>')
+        out.append(f'<path d="{" ".join(heads)}" fill="{TEXT}"/>')
     out.append("</svg>")
     return Markup("".join(out))
