@@ -121,30 +121,53 @@ def _score_or_exit(payload, lib):
 def score(file, folder):
     """Score an answers FILE (JSON; '-' for stdin) and print the result as JSON."""
     lib = _library(folder)
-    click.echo(json.dumps(_score_or_exit(_read_payload(file), lib), ensure_ascii=False, indent=2))
+    payload = _read_payload(file)
+    if isinstance(payload, dict):        # an answers file made for ``diagnosis report``: its enterprise facts
+        payload = {k: v for k, v in payload.items() if k != "enterprise"}     # do not change the scores
+    click.echo(json.dumps(_score_or_exit(payload, lib), ensure_ascii=False, indent=2))
 
 
 @main.command("report", with_appcontext=False)
 @click.argument("file", type=click.File("r", encoding="utf-8"))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True))
-@click.option("--enterprise", "enterprise_name", default="（未填写企业名称）", help="name printed on the report")
+@click.option("--enterprise", "enterprise_name", default=None,
+              help="name printed on the report (else the file's enterprise.name; else none)")
 @click.option("--dir", "folder", type=click.Path(file_okay=False))
 def report(file, output, enterprise_name, folder):
-    """Render the PDF report of an answers FILE, without a server or database."""
+    """Render the PDF report of an answers FILE, without a server or database.
+
+    The file may carry an ``enterprise`` block (name, credit_code, area, industry, above_scale,
+    contact), checked as registration checks it; what it does not give is left off the report."""
     from .reports.engine import pool
     # With a core to spare, the render helper starts on it now, while this process scores the
     # answers; its part of the report waits for it in its queue. Otherwise one process renders.
     helper = pool.start(warm=False) if pool.second_core_idle() else None
+    from .accounts.enterprise_block import EnterpriseError, enterprise_block
     from .reports.content.offline import offline_input
     lib = _library(folder)
     payload = _read_payload(file)
-    result = _score_or_exit(payload, lib)
+    try:
+        enterprise = enterprise_block(lib, payload.get("enterprise") if isinstance(payload, dict) else None)
+    except EnterpriseError as exc:
+        pool.shutdown()
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    if enterprise_name:
+        enterprise["name"] = enterprise_name
+    scored = {k: v for k, v in payload.items() if k != "enterprise"} if isinstance(payload, dict) else payload
+    if enterprise.get("industry_code") and isinstance(scored, dict):
+        if scored.get("industry") not in (None, enterprise["industry_code"]):
+            pool.shutdown()
+            click.echo("error: enterprise.industry: 与 industry 不一致", err=True)
+            sys.exit(2)
+        scored["industry"] = enterprise["industry_code"]
+    result = _score_or_exit(scored, lib)
     started = time.perf_counter()
     from .reports.engine.render import RenderFailed, render_pdf
     try:
         # Nothing else runs in this process: its part of the render may pause the collector.
-        pdf = render_pdf(offline_input(lib, payload, result, enterprise_name), exclusive=True,
-                         parallel=helper is not None, helper_wait=pool.TIMEOUT if helper is not None else 0.0)
+        pdf = render_pdf(offline_input(lib, payload, result, enterprise), exclusive=True, parallel=helper is not None,
+                         helper_wait=pool.TIMEOUT if helper is not None else 0.0)
     except RenderFailed as exc:
         raise click.ClickException(f"the report could not be rendered: {exc}") from exc
     finally:

@@ -4,18 +4,9 @@ from __future__ import annotations
 from datetime import datetime, timezone, timedelta
 
 from .accounts.models import Role
+from .numbers import num, pct
 
 CHINA = timezone(timedelta(hours=8))
-
-
-def pct(value) -> str:
-    return "—" if value is None else f"{value * 100:.1f}%"
-
-
-def num(value, digits: int = 2) -> str:
-    if value is None:
-        return "—"
-    return f"{value:.{digits}f}".rstrip("0").rstrip(".") if isinstance(value, float) else str(value)
 
 
 def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:

@@ -76,7 +76,7 @@ def test_report_states_digital_grade_and_maturity_level(demo, demo_text):
     sme, cmmm = demo.result["sme"], demo.result["cmmm"]
     assert f"定级为{sme['grade_label']}" in demo_text
     assert f"{cmmm['level_label']}（{cmmm['level_title']}）" in demo_text
-    assert f"S={num(cmmm['score'])}" in demo_text
+    assert f"成熟度得分{num(cmmm['score'])}" in demo_text
 
 
 def test_report_lists_every_recommendation_title(demo, demo_text):

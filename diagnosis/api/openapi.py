@@ -344,8 +344,10 @@ def openapi_document(library: Library) -> dict:
             "/diagnoses/{diagnosis_id}/report.pdf": {"get": {
                 "summary": "The PDF report (202 while it renders in the background)", "security": bearer,
                 "parameters": diagnosis_id,
-                "responses": {"200": {"description": "PDF", "content": {"application/pdf": {
-                                  "schema": {"type": "string", "format": "binary"}}}},
+                "responses": {"200": {"description": "PDF (with an ETag: the same report gives the same bytes)",
+                                      "content": {"application/pdf": {
+                                          "schema": {"type": "string", "format": "binary"}}}},
+                              "304": {"description": "未修改：If-None-Match 与当前报告的 ETag 相同"},
                               "202": _json(ref("ReportPending"), "正在后台生成，稍后重试", retry_after),
                               "400": bad_query, "401": unauthorized, "404": _err("不存在，或调用者无权查看"),
                               "409": _err("尚未提交，不能生成报告"), "503": unavailable}}},

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..numbers import fixed, num, pct
 from .cmmm import STANDING, STANDING_RULE
 from .consistency import RULE as CONSISTENCY_RULE
 from .consistency import SEVERITY_LABELS
@@ -59,15 +60,11 @@ class Labels:
 
 
 def _pct(value: float | None, digits: int = 1) -> str:
-    return "—" if value is None else f"{value * 100:.{digits}f}%"
+    return pct(value, digits)
 
 
 def _num(value: Any) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, float):
-        return f"{value:.2f}".rstrip("0").rstrip(".")
-    return f"{value:,}" if isinstance(value, int) and abs(value) >= 10000 else str(value)
+    return num(value)
 
 
 def indicator_rows(targets: dict | None, profile_doc: dict, result: dict, profile: dict,
@@ -106,7 +103,7 @@ def indicator_rows(targets: dict | None, profile_doc: dict, result: dict, profil
                 elif value + 1e-9 >= t:
                     row.update(status="已达到", status_class="ok")
                 else:
-                    row.update(status=f"差 {(t - value) * 100:.1f} 个百分点", status_class="gap")
+                    row.update(status=f"差 {fixed((t - value) * 100, 1)} 个百分点", status_class="gap")
         elif compare == "share_of_city":
             value = profile.get(spec["field"])
             unit = fields[spec["field"]].get("unit", "")
@@ -116,7 +113,7 @@ def indicator_rows(targets: dict | None, profile_doc: dict, result: dict, profil
             if value is None:
                 row["status"] = "未填写"
             elif t:
-                row.update(status=f"占全市目标 {value / t * 100:.2f}%", status_class="info")
+                row.update(status=f"占全市目标 {fixed(value / t * 100, 2)}%", status_class="info")
         elif compare == "counted_if_any":
             layers = profile.get(spec["field"])
             texts = {o["key"]: o["text"].split("（")[0] for o in fields[spec["field"]].get("options", [])}

@@ -13,6 +13,8 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from ...numbers import num
+
 FONT_FAMILY = "'Noto Sans CJK SC', 'Noto Sans SC', sans-serif"
 
 ACCENT = "#0b5c8a"
@@ -31,10 +33,7 @@ def _f(value: float) -> str:
 
 
 def _num(value: float | None, digits: int = 2) -> str:
-    if value is None:
-        return "—"
-    text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
-    return text or "0"
+    return "—" if value is None else num(float(value), digits)
 
 
 def _svg_open(width: float, height: float, label: str) -> str:
@@ -57,14 +56,25 @@ def _text(x: float, y: float, content: Any, anchor: str = "start", size: float |
     return f'<text {" ".join(attrs)}>{escape(content)}</text>'
 
 
+def radar_scale(values: Iterable[float | None], top: float = 5) -> float:
+    """The radar's outer ring: the smallest whole level at or above every value (at least 1, at most
+    ``top``), so that a plant at 0.5 fills its chart instead of showing a speck on a 0–5 scale."""
+    highest = max((float(v) for v in values if v is not None), default=0.0)
+    return float(min(top, max(1, math.ceil(highest - 1e-9))))
+
+
 def radar_svg(labels: Sequence[str], values: Sequence[float | None],
-              peer_values: Sequence[float | None] | None = None, max_value: float = 5,
+              peer_values: Sequence[float | None] | None = None, max_value: float | None = None,
               series_label: str = "本企业", peer_label: str = "可比企业平均",
-              width: int = 560, height: int = 470) -> Markup:
-    """A radar (spider) chart: one spoke per label, rings at every integer level up to max_value.
+              width: int = 560, height: int = 470,
+              missing_labels: Sequence[str | None] | None = None) -> Markup:
+    """A radar (spider) chart: one spoke per label, rings at every integer level up to max_value
+    (by default ``radar_scale`` of the values; half levels too when the scale is two levels or less).
 
     ``None`` values (e.g. a sub-domain tailored out) are drawn at 0 and their label is greyed.
     """
+    if max_value is None:
+        max_value = radar_scale([*values, *(peer_values or [])])
     n = len(labels)
     if n < 3:
         raise ValueError("a radar chart needs at least three axes")
@@ -81,17 +91,18 @@ def radar_svg(labels: Sequence[str], values: Sequence[float | None],
 
     out = [_svg_open(width, height, f"雷达图：{n} 个维度，满分 {_num(max_value)}")]
     # Rings and spokes: one path each (fewer elements render faster in WeasyPrint).
-    steps = int(max_value)
+    step = 0.5 if max_value <= 2 else 1.0
+    ring_levels = [step * k for k in range(1, int(round(max_value / step)) + 1)]
     rings = []
-    for level in range(1, steps + 1):
+    for level in ring_levels:
         pts = [point(i, level) for i in range(n)]
         rings.append("M" + " L".join(f"{_f(x)},{_f(y)}" for x, y in pts) + " Z")
     out.append(f'<path d="{" ".join(rings)}" fill="none" stroke="{GRID}" stroke-width="1"/>')
     spokes = " ".join(f"M{_f(cx)},{_f(cy)} L{_f(x)},{_f(y)}" for x, y in (point(i, max_value) for i in range(n)))
     out.append(f'<path d="{spokes}" fill="none" stroke="{GRID}" stroke-width="0.8"/>')
-    for level in range(1, steps + 1):
+    for level in ring_levels:
         x, y = point(0, level)
-        out.append(_text(x + 4, y + 3.5, level, size=8.5, fill=AXIS_TEXT))
+        out.append(_text(x + 4, y + 3.5, _num(level), size=8.5, fill=AXIS_TEXT))
     # Series.
     if peer_values is not None:
         pts = " ".join(f"{_f(x)},{_f(y)}" for x, y in (point(i, v or 0.0) for i, v in enumerate(peer_values)))
@@ -114,7 +125,8 @@ def radar_svg(labels: Sequence[str], values: Sequence[float | None],
         value = values[i]
         muted = value is None
         out.append(_text(lx, ly + dy, label, anchor=anchor, size=10.5, fill=AXIS_TEXT if muted else TEXT))
-        out.append(_text(lx, ly + dy + 12, "不适用" if muted else _num(value), anchor=anchor, size=9,
+        missing = (missing_labels[i] if missing_labels else None) or "不适用"
+        out.append(_text(lx, ly + dy + 12, missing if muted else _num(value), anchor=anchor, size=9,
                          fill=AXIS_TEXT if muted else ACCENT))
     # Legend.
     ly = height - 12
@@ -215,5 +227,84 @@ def scene_levels_svg(scenes: Iterable[Mapping[str, Any]], max_level: int = 4, wi
                              size=10.5, fill=color))
             y += row_height
         out.append(f'<path d="{" ".join(shapes)}" fill="{color}"/>')
+    out.append("</svg>")
+    return Markup("".join(out))
+
+
+def gantt_svg(items: Sequence[Mapping[str, Any]], phases: Sequence[Mapping[str, Any]], width: int = 640,
+              row_height: int = 17, label_width: int = 230) -> Markup:
+    """A Gantt-style roadmap: ``phases`` of ``{"key", "short", "start", "end"}`` (months) as columns
+    along the top, one row per item of ``items`` (``{"priority", "title", "phase", "prerequisites":
+    [priority, ...]}``, in priority order) with a bar over its phase, and an arrow from each
+    prerequisite's bar to the item's."""
+    items = list(items)
+    phases = [p for p in phases if p["end"] > p["start"]]
+    if not items or not phases:
+        return Markup("")
+    start, end = min(p["start"] for p in phases), max(p["end"] for p in phases)
+    chart_x, chart_w = label_width, width - label_width - 8
+    top = 34
+    height = top + row_height * len(items) + 8
+
+    def x_of(month: float) -> float:
+        return chart_x + chart_w * (month - start) / (end - start)
+
+    out = [_svg_open(width, height, f"路线图：{len(items)} 个项目，{len(phases)} 个阶段")]
+    span = {p["key"]: (p["start"], p["end"]) for p in phases}
+    color = {p["key"]: GROUP_COLORS[i % len(GROUP_COLORS)] for i, p in enumerate(phases)}
+    bands, ticks = [], []
+    for i, p in enumerate(phases):
+        x0, x1 = x_of(p["start"]), x_of(p["end"])
+        if i % 2 == 0:
+            bands.append(f"M{_f(x0)},{top - 4} H{_f(x1)} V{_f(height - 4)} H{_f(x0)} Z")
+        out.append(_text((x0 + x1) / 2, 12, p["short"], anchor="middle", size=10.5, fill=color[p["key"]]))
+        ticks.append((p["start"], x0))
+        ticks.append((p["end"], x1))
+    out.append(f'<path d="{" ".join(bands)}" fill="#f3f6f9"/>')
+    for month, x in dict(ticks).items():
+        anchor = "start" if month == start else ("end" if month == end else "middle")
+        out.append(_text(x, 26, f"{_num(month)}个月" if month else "0", anchor=anchor, size=8.5, fill=AXIS_TEXT))
+    grid = " ".join(f"M{_f(x)},{top - 4} V{_f(height - 4)}" for _, x in ticks)
+    out.append(f'<path d="{grid}" fill="none" stroke="{GRID}" stroke-width="0.8"/>')
+    row_of = {it["priority"]: i for i, it in enumerate(items)}
+    bars: dict[str, list[str]] = {}
+    arrows: list[str] = []
+    heads: list[str] = []
+    for i, it in enumerate(items):
+        y = top + i * row_height
+        label = f"{it['priority']}. {it['title']}"
+        if len(label) > 19:
+            label = label[:18] + "…"
+        out.append(_text(0, y + row_height - 5, label, size=9.5))
+        s0, s1 = span.get(it["phase"], (start, end))
+        x0, x1 = x_of(s0) + 2, x_of(s1) - 2
+        bh = row_height * 0.56
+        by = y + (row_height - bh) / 2
+        bars.setdefault(it["phase"], []).append(f"M{_f(x0)},{_f(by)} H{_f(x1)} V{_f(by + bh)} H{_f(x0)} Z")
+        for pre in it.get("prerequisites") or []:
+            j = row_of.get(pre)
+            if j is None:
+                continue
+            pre_phase = items[j]["phase"]
+            px = x_of(span.get(pre_phase, (start, end))[1]) - 2
+            py = top + j * row_height + row_height / 2
+            ty = y + row_height / 2
+            tx = x0
+            if px > tx:                      # same phase: from the prerequisite's start instead
+                px = x_of(span.get(pre_phase, (start, end))[0]) + 6
+                tx = px
+            if tx != px:
+                arrows.append(f"M{_f(px)},{_f(py)} V{_f(ty)} H{_f(tx - 3)}")
+                heads.append(f"M{_f(tx)},{_f(ty)} l-4,-2.4 v4.8 Z")
+            else:                            # down the phase's start, into the item's bar
+                end_y = ty - row_height * 0.28
+                arrows.append(f"M{_f(px)},{_f(py + row_height * 0.28)} V{_f(end_y - 3)}")
+                heads.append(f"M{_f(px)},{_f(end_y)} l-2.4,-4 h4.8 Z")
+    for key, shapes in bars.items():
+        out.append(f'<path d="{" ".join(shapes)}" fill="{color.get(key, ACCENT)}" fill-opacity="0.85"/>')
+    if arrows:
+        out.append(f'<path d="{" ".join(arrows)}" fill="none" stroke="{TEXT}" stroke-width="0.9" '
+                   f'stroke-dasharray="2 1.5"/>')
+        out.append(f'<path d="{" ".join(heads)}" fill="{TEXT}"/>')
     out.append("</svg>")
     return Markup("".join(out))

@@ -34,11 +34,12 @@ def demo_input(library=None, questionnaire: str = "zhizao-2024") -> ReportInput:
     industries = {i["code"]: i["name"] for i in lib.single("industries").data["industries"]}
     ent = demo.DEMO_ENTERPRISE
     return ReportInput(
-        number="ZZ2026-000001",
+        number="ZZ2026-000001-01",
         enterprise={"name": ent["name"], "credit_code": ent["credit_code"], "area": areas[ent["area_code"]],
                     "industry": f"{ent['industry_code']} {industries[ent['industry_code']]}",
                     "above_scale": True, "contact_name": ent["contact_name"]},
         submitted_at=datetime(2026, 11, 20, 15, 42),
+        generated_at=datetime(2026, 11, 20, 15, 42),
         questionnaire_title=suite.title,
         result=result,
         profile=payload["profile"],

@@ -1,31 +1,26 @@
-"""How numbers, shares and dates read in the report."""
+"""How numbers, shares and dates read in the report. Numbers and shares come from
+``diagnosis.numbers``, the formatter the web pages use too."""
 from __future__ import annotations
 
-import math
+import re
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
+from ...numbers import fixed, num, pct  # noqa: F401 - the report's formatters
+
 CHINA_TZ = timezone(timedelta(hours=8))
 
-
-def num(value: Any, digits: int = 2) -> str:
-    """A number without trailing zeros: 57.5 -> '57.5', 3.0 -> '3'; None -> '—'."""
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, int):
-        return f"{value:,}" if abs(value) >= 10000 else str(value)
-    if isinstance(value, float):
-        if math.isnan(value) or math.isinf(value):
-            return "—"
-        text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
-        return "0" if text in ("", "-0") else text
-    return str(value)
+_CJK = "\u3400-\u9fff\uff08\uff09\u201c\u201d\u3001\uff0c\u3002\uff1b\uff1a"
+_SPACE_BETWEEN_CJK = re.compile(f"(?<=[{_CJK}]) +(?=[{_CJK}])")
 
 
-def pct(value: float | None, digits: int = 1) -> str:
-    return "—" if value is None else f"{value * 100:.{digits}f}%"
+def typeset(value: Any) -> Any:
+    """Text as Chinese is set: no ASCII space between two Chinese characters ("万元/人 变为" reads
+    "万元/人变为" only where both sides are Chinese). Applied to every value the report templates
+    print (``markup.environment``); markup (charts) passes through."""
+    if isinstance(value, str) and not hasattr(value, "__html__"):
+        return _SPACE_BETWEEN_CJK.sub("", value)
+    return value
 
 
 def cn_date(value: Any) -> str:

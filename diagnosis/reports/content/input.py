@@ -10,8 +10,9 @@ from typing import Any
 class ReportInput:
     """Everything one report is rendered from."""
 
-    number: str
-    enterprise: dict[str, Any]           # name, credit_code, area, industry, above_scale, contact_name
+    number: str                          # one per result: diagnosis number and result sequence, or a digest
+    enterprise: dict[str, Any]           # name, credit_code, area, industry, above_scale, contact_name;
+    #                                      a key missing or None is not known and never printed
     submitted_at: datetime | None
     questionnaire_title: str
     result: dict[str, Any]               # engine output (suite or single instrument)
@@ -21,3 +22,4 @@ class ReportInput:
     targets: dict | None = None          # targets.yaml data
     peers: dict | None = None            # {"basis", "count", "subdomains": {key: avg 0-5}}
     review: dict | None = None           # {"provider", "reviewer", "opinion", "date"}
+    generated_at: datetime | None = None  # when the result was scored: the report's date and PDF creation date

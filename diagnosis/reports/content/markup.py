@@ -16,6 +16,7 @@ from markupsafe import Markup, escape
 from ..paths import TEMPLATES_DIR
 from .charts import FONT_FAMILY
 from .context import build_context
+from .formatting import typeset
 from .input import ReportInput
 
 TEMPLATE = "report.html"
@@ -62,14 +63,17 @@ def _bytecode_cache() -> FileSystemBytecodeCache | None:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
         return None
-    return FileSystemBytecodeCache(str(folder))
+    # Compiled code depends on the environment's settings too (``finalize``), which the cache does
+    # not check: the pattern names them.
+    return FileSystemBytecodeCache(str(folder), pattern="__jinja2_typeset_%s.cache")
 
 
 def environment() -> Environment:
     global _env
     if _env is None:
         env = Environment(loader=FileSystemLoader(str(TEMPLATES_DIR)), autoescape=True, undefined=StrictUndefined,
-                          trim_blocks=True, lstrip_blocks=True, auto_reload=True, bytecode_cache=_bytecode_cache())
+                          trim_blocks=True, lstrip_blocks=True, auto_reload=True, bytecode_cache=_bytecode_cache(),
+                          finalize=typeset)
         env.filters["svg_image"] = svg_image
         _env = env
     return _env

@@ -96,10 +96,26 @@ def stamp_page_numbers(pdf, page_names: list[str]) -> None:
     with pikepdf.open(io.BytesIO(numbers_pdf(page_names))) as numbers:
         if len(numbers.pages) != len(pdf.pages):
             raise RuntimeError(f"{len(numbers.pages)} footers for {len(pdf.pages)} pages")
-        for page, footer in zip(pdf.pages, numbers.pages):
+        for index, (page, footer) in enumerate(zip(pdf.pages, numbers.pages)):
             footer.contents_coalesce()
             if b"BT" in footer.Contents.read_bytes():  # a page type without footer (the cover): no ink
-                page.add_overlay(footer)
+                _overlay(page, footer, index)
+
+
+def _overlay(page, footer, index: int) -> None:
+    """``page.add_overlay(footer)`` with a resource name fixed by the page's index (add_overlay
+    picks a random one, and the same report must give the same bytes; pages may share one
+    resource dictionary, so each page's name is its own)."""
+    import pikepdf
+
+    formx = footer.as_form_xobject()
+    name = page.add_resource(formx, pikepdf.Name.XObject, name=pikepdf.Name(f"/ZzPageNumber{index}"))
+    placement = page.calc_form_xobject_placement(formx, name, pikepdf.Rectangle(page.trimbox),
+                                                  allow_shrink=True, allow_expand=True)
+    page.contents_add(b"q\n", prepend=True)
+    page.contents_add(b"Q\n", prepend=False)
+    page.contents_add(placement, prepend=False)
+    page.contents_coalesce()
 
 
 def join_pdfs(first: bytes, second: bytes, page_names: list[str] | None = None) -> bytes:
@@ -145,5 +161,5 @@ def join_pdfs(first: bytes, second: bytes, page_names: list[str] | None = None) 
         if page_names is not None:
             stamp_page_numbers(head, page_names)
         out = io.BytesIO()
-        head.save(out)
+        head.save(out, deterministic_id=True)
         return out.getvalue()

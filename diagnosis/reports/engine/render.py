@@ -247,9 +247,11 @@ def render_pdf(data: ReportInput, *, parallel: bool = True, exclusive: bool = Fa
     helper that is still starting (the command line starts one as it starts)."""
     from . import pool
 
+    from .finish import finish
+
     markup = report_markup(data)
     if parallel and compat.enabled("two-core"):
         pdf = pool.render_in_parts(markup, exclusive=exclusive, helper_wait=helper_wait)
         if pdf is not None:
-            return pdf
-    return render_part(markup, pause_gc=exclusive)[0]
+            return finish(pdf, data, RENDER_VERSION)
+    return finish(render_part(markup, pause_gc=exclusive)[0], data, RENDER_VERSION)

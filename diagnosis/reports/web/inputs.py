@@ -20,7 +20,7 @@ def report_input(diagnosis: Diagnosis, result: DiagnosisResult | None = None) ->
         documents["cmmm"] = docs.cmmm.data
     targets = catalog.library().of_kind("targets")
     return ReportInput(
-        number=diagnosis.number,
+        number=report_number(diagnosis.number, result.sequence),
         enterprise={"name": ent.name, "credit_code": ent.credit_code, "area": ent.area.name,
                     "industry": ent.industry.label, "above_scale": ent.above_scale, "contact_name": ent.contact_name},
         submitted_at=diagnosis.submitted_at,
@@ -33,4 +33,10 @@ def report_input(diagnosis: Diagnosis, result: DiagnosisResult | None = None) ->
         peers=peer_averages(diagnosis),
         review=({"provider": review.provider.organization or review.provider.name, "reviewer": review.provider.name,
                  "opinion": review.opinion, "date": review.created_at} if review else None),
+        generated_at=result.created_at,
     )
+
+
+def report_number(diagnosis_number: str, sequence: int) -> str:
+    """The report number of a diagnosis's result: stable and unique (diagnosis number, result sequence)."""
+    return f"{diagnosis_number}-{sequence:02d}"

@@ -12,6 +12,8 @@ from ...assessments import services
 from ...assessments.models import Diagnosis
 from ...scoring.labels import CONSISTENCY_RULE, STANDING_RULE, Labels, indicator_rows, plan_status, policy
 from ..content import charts
+from ..content.chapters.method import version_words
+from .inputs import report_number
 from .peers import peer_averages
 
 WEB_CHART_WIDTH = 440
@@ -62,4 +64,6 @@ def result_page_context(diagnosis: Diagnosis) -> dict[str, Any]:
         "recommendations": data.get("recommendations", []),
         "review": services.latest_review(diagnosis),
         "versions": services.pinned_versions(diagnosis),
+        "scoring_version_words": version_words(data.get("scoring_version") or ""),
+        "report_number": report_number(diagnosis.number, diagnosis.result.sequence),
     }

@@ -7,6 +7,7 @@ Chinese page (503, retried in the background) instead of a server error.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from urllib.parse import quote
@@ -81,12 +82,16 @@ def report_filename(diagnosis) -> str:
 
 
 def pdf_response(diagnosis, pdf: bytes) -> Response:
-    """The report as a download. The Chinese file name goes in ``filename*`` (RFC 5987, UTF-8),
-    with the report number as the plain-ASCII ``filename`` for clients that do not read it."""
+    """The report as a download, with a strong ETag (its digest: the same result, template and review
+    give the same bytes), answering a matching If-None-Match with 304 Not Modified. The Chinese file
+    name goes in ``filename*`` (RFC 5987, UTF-8), with the diagnosis number as the plain-ASCII
+    ``filename`` for clients that do not read it."""
     disposition = (f'attachment; filename="{diagnosis.number}.pdf"; '
                    f"filename*=UTF-8''{quote(report_filename(diagnosis), safe='')}")
-    return Response(pdf, mimetype="application/pdf", headers={
+    response = Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": disposition, "Cache-Control": "private, max-age=0"})
+    response.set_etag(hashlib.sha256(pdf).hexdigest()[:32])
+    return response.make_conditional(request)
 
 
 def report_or_pending(diagnosis):

@@ -30,19 +30,21 @@ def build(data: ReportInput, sme: dict | None, cmmm: dict | None) -> dict:
                 value = data.profile.get(f["key"])
                 opts = {o["key"]: o["text"].split("（")[0] for o in f.get("options", [])}
                 if value is None:
-                    text = "未填写"
+                    continue            # not given: left out (the chapter says nothing only to say it is empty)
                 elif isinstance(value, list):
                     text = "、".join(opts.get(v, v) for v in value) if value else "均未选择"
                 elif opts:
                     text = opts.get(value, str(value))
                 else:
-                    text = f"{num(value)} {f.get('unit', '')}".strip()
+                    text = f"{num(value)}{f.get('unit', '')}".strip()
                 rows.append({"label": f["label"], "value": text})
-            sections.append({"title": section["title"], "rows": rows})
+            if rows:
+                sections.append({"title": section["title"], "rows": rows})
     else:
         rows = [{"label": k, "value": "、".join(map(str, v)) if isinstance(v, list) else num(v)}
-                for k, v in (data.profile or {}).items()]
-        sections.append({"title": "企业概况", "rows": rows})
+                for k, v in (data.profile or {}).items() if v is not None]
+        if rows:
+            sections.append({"title": "企业概况", "rows": rows})
     questions = []
     scenes = []
     if sme_doc:
@@ -51,7 +53,7 @@ def build(data: ReportInput, sme: dict | None, cmmm: dict | None) -> dict:
             collected = []
             for col in q.get("collects") or []:
                 if answers.get(col["key"]) is not None:
-                    collected.append(f"{col['label']} {num(answers[col['key']])} {col.get('unit', '')}".strip())
+                    collected.append(f"{col['label']} {num(answers[col['key']])}{col.get('unit', '')}".strip())
             questions.append({"id": q["id"], "text": q["text"], "answer": _answer_text(q, answers.get(q["id"])),
                               "collected": "；".join(collected),
                               "points": num((points.get(q["id"]) or {}).get("points"))})
@@ -89,7 +91,7 @@ def build(data: ReportInput, sme: dict | None, cmmm: dict | None) -> dict:
                         value = answers[item["id"]]
                         values.append("—" if value is None else num(float(value)))
                 if level <= shown:
-                    cells.append("未作答" if all(v == "·" for v in values) else " / ".join(values))
+                    cells.append("未作答" if all(v == "·" for v in values) else "/".join(values))
             matrix.append({"name": sd["name"], "code": sd["code"], "cells": cells})
     else:
         shown = 0

@@ -1,31 +1,31 @@
-"""Cover: the enterprise, the report number and date, the instrument versions."""
+"""Cover: the enterprise (only what is known), the report number and date, the key results."""
 from __future__ import annotations
 
 from ..formatting import cn_date, text as _text
 from ..input import ReportInput
 
 
-def build(data: ReportInput) -> dict:
+def facts(data: ReportInput) -> list[dict]:
+    """The enterprise's facts the cover prints, in order; a fact not given is left out."""
     ent = data.enterprise or {}
-    versions = []
-    titles = {"profile": "企业概况"}
-    for kind in ("sme", "cmmm", "profile"):
-        doc = data.documents.get(kind)
-        if doc:
-            titles[doc.get("key", kind)] = doc.get("title", kind)
-    for key, version in (data.result.get("versions") or {}).items():
-        versions.append({"key": key, "title": titles.get(key, key), "version": version})
     above = ent.get("above_scale")
+    rows = [
+        ("统一社会信用代码", _text(ent.get("credit_code"))),
+        ("企业规模", {True: "规模以上工业企业", False: "规模以下工业企业"}.get(above, "")),
+        ("所在地区", _text(ent.get("area"))),
+        ("所属行业", _text(ent.get("industry"))),
+        ("联系人", _text(ent.get("contact_name"))),
+        ("诊断日期", cn_date(data.submitted_at) if data.submitted_at else ""),
+    ]
+    return [{"label": label, "value": value} for label, value in rows if value]
+
+
+def build(data: ReportInput, phases: list[dict]) -> dict:
+    ent = data.enterprise or {}
     return {
-        "name": _text(ent.get("name")) or "（未填写企业名称）",
-        "credit_code": _text(ent.get("credit_code")) or "—",
-        "area": _text(ent.get("area")) or "—",
-        "industry": _text(ent.get("industry")) or "—",
-        "scale": "规模以上工业企业" if above else ("规模以下工业企业" if above is not None else "—"),
-        "contact": _text(ent.get("contact_name")) or "—",
-        "date": cn_date(data.submitted_at) if data.submitted_at else "未提交（草稿）",
-        "number": _text(data.number) or "—",
+        "name": _text(ent.get("name")),
+        "facts": facts(data),
+        "number": _text(data.number),
         "questionnaire": _text(data.questionnaire_title) or _text(data.result.get("title")),
-        "versions": versions,
-        "scoring_version": _text(data.result.get("scoring_version")) or "—",
+        "phases_text": "、".join(p["short"] for p in phases),
     }

@@ -5,7 +5,34 @@ from .. import charts
 from ..formatting import num, pct
 
 
-def build(sme: dict, doc: dict | None) -> dict:
+#: 《中小企业划型标准规定》（工信部联企业〔2011〕300号）: an industrial enterprise with 1,000 staff or
+#: more and revenue of 40,000万元 or more is not an SME (policies.yaml cites the same rule).
+SME_MAX_HEADCOUNT, SME_MAX_REVENUE = 1000, 40000
+
+
+def above_sme_size(profile: dict) -> str:
+    """The sentence saying the SME digital level is indicative only, for an enterprise above SME
+    size; empty when it is an SME or its size is not known."""
+    headcount, revenue = profile.get("headcount"), profile.get("revenue")
+    if headcount is None or revenue is None or headcount < SME_MAX_HEADCOUNT or revenue < SME_MAX_REVENUE:
+        return ""
+    return (f"贵企业从业人员 {num(headcount)} 人、营业收入 {num(revenue)} 万元，按《中小企业划型标准规定》"
+            "（工信部联企业〔2011〕300号）不属于中小企业；《中小企业数字化水平评测指标（2024年版）》为中小企业制定，"
+            "本次数字化水平等级仅供参考。")
+
+
+def grade_sentence(sme: dict) -> str:
+    """“总分 … 分（满分 100），定级为二级” or, below the lowest band, “尚未达到一级（20 分）”."""
+    rule = sme.get("grade_rule") or {}
+    bands = sorted(rule.get("bands") or [], key=lambda b: b["min"])
+    total = f"总分 {num(sme.get('total'))} 分（满分 {num(sme.get('max', 100))}）"
+    below = (rule.get("below") or {}).get("grade")
+    if bands and sme.get("grade") == below:
+        return f"{total}，尚未达到{bands[0]['label']}（{num(bands[0]['min'])} 分）"
+    return f"{total}，定级为{sme.get('grade_label', '')}"
+
+
+def build(sme: dict, doc: dict | None, profile: dict | None = None) -> dict:
     bar_rows = []
     dims = []
     for d in sme.get("dimension_details") or []:
@@ -13,6 +40,7 @@ def build(sme: dict, doc: dict | None) -> dict:
         for a in d.get("areas") or []:
             bar_rows.append({"label": a["name"], "value": a["points"], "max": a["max"], "level": 1})
         dims.append({"name": d["name"], "points": num(d["points"]), "max": num(d["max"]),
+                     "share": d["points"] / d["max"] if d["max"] else 0.0,
                      "rate": pct(d["points"] / d["max"] if d["max"] else None, 0),
                      "areas": [{"name": a["name"], "points": num(a["points"]), "max": num(a["max"])}
                                for a in d.get("areas") or []]})
@@ -31,6 +59,8 @@ def build(sme: dict, doc: dict | None) -> dict:
     weak_scenes = sorted(scenes, key=lambda s: (s["level"], s["id"]))[:4]
     rule = sme.get("grade_rule") or {}
     return {
+        "grade_sentence": grade_sentence(sme),
+        "above_sme": above_sme_size(profile or {}),
         "total": num(sme.get("total")),
         "max": num(sme.get("max", 100)),
         "grade": sme.get("grade"),

@@ -64,7 +64,8 @@ def build(cmmm: dict, doc: dict | None, answers: dict, peers: dict | None) -> di
     radar = charts.radar_svg(
         [s["name"] for s in subs], [s["score"] if s["applicable"] else None for s in subs],
         [float(peer_subs.get(s["key"]) or 0) for s in subs] if peer_ok else None,
-        peer_label=f"{(peers or {}).get('basis', '可比企业')}平均（{(peers or {}).get('count')}家）" if peer_ok else "")
+        peer_label=f"{(peers or {}).get('basis', '可比企业')}平均（{(peers or {}).get('count')}家）" if peer_ok else "",
+        missing_labels=[None if s["applicable"] else s["status"] for s in subs])
     if peer_ok:
         peer_note = (f"虚线为{peers.get('basis', '可比企业')}已完成诊断的 {peers['count']} 家企业各子域得分的平均值，"
                      "仅供对照，不含企业名称等信息。")
@@ -82,6 +83,7 @@ def build(cmmm: dict, doc: dict | None, answers: dict, peers: dict | None) -> di
     for g in groups:
         g["strengths"] = "、".join(s["name"] for s in g["rows"] if s["strength"]) or "无"
         g["gaps"] = "、".join(s["name"] for s in g["rows"] if s["applicable"] and not s["strength"]) or "无"
+        g["assessed"] = any(s["applicable"] for s in g["rows"])
 
     # The weakest sub-domains, with the requirement items of the next level and the current rating.
     ranked = sorted((s for s in subs if s["applicable"]), key=lambda s: (s["score"], s["order"]))
@@ -104,17 +106,20 @@ def build(cmmm: dict, doc: dict | None, answers: dict, peers: dict | None) -> di
                       "next_title": info.get("title", ""), "items": items})
 
     levels = []
+    asked = int(cmmm.get("asked_up_to") or 5)
     for n in range(1, 6):
         value = float((cmmm.get("level_scores") or {}).get(str(n)) or 0)
         info = level_info.get(n, {})
         if n <= k:
             state = "已达成"
         elif n == k + 1:
-            state = "目标级"
+            state = "下一目标"
+        elif n <= asked:
+            state = "未达成"
         else:
             state = "未评估"
         levels.append({"level": CMMM_LEVEL_NAMES[n], "title": info.get("title", ""), "gist": info.get("gist", ""),
-                       "score": num(value) if n <= k + 1 else "—", "state": state,
+                       "score": num(value) if n <= max(k + 1, asked) else "—", "state": state,
                        "current": n == k + 1})
     strengths = [s["name"] for s in sorted(subs, key=lambda s: -(s["score"] or 0)) if s["applicable"]][:3]
     standing = cmmm.get("standing")
@@ -122,7 +127,9 @@ def build(cmmm: dict, doc: dict | None, answers: dict, peers: dict | None) -> di
         names = {s["key"]: s["name"] for s in subs}
         strengths = [names[key] for key in standing["strengths"]][:3]
         ranked = [next(s for s in subs if s["key"] == f["key"]) for f in standing["next_level_focus"]] or ranked
+    sentences = standing_sentences(k, cmmm, level_info)
     return {
+        **sentences,
         "level": cmmm.get("level"),
         "level_label": cmmm.get("level_label", ""),
         "level_title": cmmm.get("level_title", ""),
@@ -134,6 +141,8 @@ def build(cmmm: dict, doc: dict | None, answers: dict, peers: dict | None) -> di
         "profile_name": cmmm.get("profile_name", ""),
         "levels": levels,
         "radar_svg": radar,
+        "radar_scale": num(charts.radar_scale([s["score"] for s in subs if s["applicable"]]
+                                              + ([float(peer_subs.get(s["key"]) or 0) for s in subs] if peer_ok else []))),
         "peer_note": peer_note,
         "peer_shown": peer_ok,
         "groups": groups,
@@ -142,4 +151,33 @@ def build(cmmm: dict, doc: dict | None, answers: dict, peers: dict | None) -> di
         "bottom": [s["name"] for s in ranked[:3]],
         "gap_count": len(gaps),
         "tailored_out": [s["name"] for s in subs if s["tailored"]],
+    }
+
+
+def _titled(n: int, level_info: dict) -> str:
+    title = (level_info.get(n) or {}).get("title", "")
+    return CMMM_LEVEL_NAMES[n] + (f"（{title}）" if title else "")
+
+
+def standing_sentences(k: int, cmmm: dict, level_info: dict) -> dict[str, str]:
+    """What the report says of the level reached, right for nothing achieved, some, and all five."""
+    score = num(cmmm.get("score"))
+    if k <= 0:
+        reached = f"企业整体尚未达到{_titled(1, level_info)}的要求"
+        kpi = f"尚未达到一级 · 下一目标{_titled(1, level_info)}"
+        reference = "企业整体尚未达到一级，以一级的要求为参照"
+    elif k >= 5:
+        reached = f"企业整体达到{_titled(5, level_info)}，为最高等级"
+        kpi = "已达到最高等级五级"
+        reference = "以企业整体已达到的五级为参照"
+    else:
+        reached = f"企业整体达到{_titled(k, level_info)}"
+        kpi = f"已达到{CMMM_LEVEL_NAMES[k]} · 下一目标{_titled(k + 1, level_info)}"
+        reference = f"以企业整体已达到的{CMMM_LEVEL_NAMES[k]}为参照"
+    nxt = "" if k >= 5 else f"，下一目标为{_titled(max(k, 0) + 1, level_info)}"
+    return {
+        "lead": f"{reached}，成熟度得分 {score}（满分 5）。",
+        "kpi_note": kpi,
+        "finding": f"智能制造能力成熟度：{reached}，成熟度得分 {score}（满分 5）{nxt}。",
+        "reference_sentence": reference,
     }
