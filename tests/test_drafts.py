@@ -82,5 +82,5 @@ def test_submitted_diagnoses_are_listed_newest_submission_first(client, enterpri
     db.session.commit()                 # the lower number was submitted later
     login(client, enterprise_user)
     page = client.get("/enterprise").data.decode()
-    listed = re.findall(r"<td data-label=\"报告编号\" class=\"nowrap\">(ZZ[\d-]+)</td>", page)
+    listed = re.findall(r"<td data-label=\"诊断编号\" class=\"nowrap\">(ZZ[\d-]+)</td>", page)
     assert listed == [older.number, newer.number]
