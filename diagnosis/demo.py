@@ -17,6 +17,14 @@ DEMO_ENTERPRISE = {
     "contact_name": "王立新",
     "contact_phone": "13803740001",
 }
+DEMO_PROVIDER = {               # the demo provider user's organization (approved)
+    "credit_code": "91411000MA47B3Q9L7",
+    "specialties": ["mes", "robotics", "lianghua"],
+    "service_areas": [],        # the whole city
+    "contact_name": "李工",
+    "contact_phone": "13803740002",
+    "description": "面向装备制造企业的智能制造诊断、MES 实施与机器人工作站集成。",
+}
 DEMO_USERS = [
     ("enterprise", "enterprise@demo.zhizao.cn", "王立新", "许昌智造示范机械有限公司", None),
     ("provider", "provider@demo.zhizao.cn", "李工", "中原智能制造咨询服务有限公司", None),
@@ -85,7 +93,7 @@ def ensure_demo() -> list[str]:
     from . import catalog
     from .accounts.models import Enterprise, Role, User
     from .accounts.services import create_user
-    from .assessments import services
+    from .assessments import reviews, services, sharing
     from .assessments.models import Diagnosis
     from .extensions import db
     from .reference.models import Area
@@ -117,15 +125,20 @@ def ensure_demo() -> list[str]:
         path.chmod(0o600)
     else:
         lines.append("Demo accounts exist already (passwords: instance/demo-accounts.txt).")
+    provider = db.session.scalar(select(User).filter_by(email=DEMO_USERS[1][1]))
+    org = provider.provider_organization if provider is not None else None
+    if org is not None and not org.specialties:
+        for key, value in DEMO_PROVIDER.items():
+            setattr(org, key, value)
+        db.session.commit()
     if db.session.scalar(select(Diagnosis.id).filter_by(enterprise_id=enterprise.id)) is None:
         user = db.session.scalar(select(User).filter_by(email=DEMO_USERS[0][1]))
         diagnosis = services.start_diagnosis(user)
         payload = demo_payload(catalog.library(), diagnosis.questionnaire_key)
         services.save_stage(diagnosis, {"profile": payload["profile"], "answers": payload["answers"]})
         services.submit(diagnosis)
-        provider = db.session.scalar(select(User).filter_by(email=DEMO_USERS[1][1]))
-        services.share_with(diagnosis, provider)
-        services.add_review(diagnosis, provider, DEMO_REVIEW)
+        sharing.share_with(diagnosis, provider, user)
+        reviews.add_review(diagnosis, provider, DEMO_REVIEW)
         lines.append(f"Demo diagnosis {diagnosis.number} submitted and shared with the demo provider.")
     return lines
 

@@ -171,7 +171,7 @@ def _enterprise(name, code, email, area_code):
 @pytest.fixture(scope="module", params=BACKENDS)
 def world(request, tmp_path_factory):
     from diagnosis import catalog
-    from diagnosis.assessments import services
+    from diagnosis.assessments import reviews, services, sharing
     from diagnosis.demo import demo_payload
     from diagnosis.reports.web.storage import render_and_store
 
@@ -199,8 +199,8 @@ def world(request, tmp_path_factory):
         submitted = services.start_diagnosis(owner)
         services.save_stage(submitted, {"profile": payload["profile"], "answers": payload["answers"]})
         services.submit(submitted)
-        services.share_with(submitted, users[PROVIDER_SHARED])
-        services.add_review(submitted, users[PROVIDER_SHARED], "经现场核查，建议优先推进设备联网。")
+        sharing.share_with(submitted, users[PROVIDER_SHARED])
+        reviews.add_review(submitted, users[PROVIDER_SHARED], "经现场核查，建议优先推进设备联网。")
         saved = os.environ.get("REPORT_PARALLEL")
         os.environ["REPORT_PARALLEL"] = "0"        # one render, in this process; then served from storage
         try:

@@ -5,7 +5,7 @@ import pytest
 from conftest import login, submit_demo
 from flask import render_template
 
-from diagnosis.assessments import services
+from diagnosis.assessments import reviews, services, sharing
 from diagnosis.assessments.stages import stages
 
 
@@ -49,7 +49,7 @@ def test_server_errors_carry_the_security_headers(app):
 
 def test_the_share_and_review_forms_cannot_be_framed(client, enterprise_user, provider_user):
     diagnosis = submit_demo(enterprise_user)
-    services.share_with(diagnosis, provider_user)
+    sharing.share_with(diagnosis, provider_user)
     for user, form in ((enterprise_user, "/share"), (provider_user, "/review")):
         login(client, user)
         response = client.get(f"/diagnoses/{diagnosis.id}")
@@ -114,8 +114,8 @@ def inline_code(html: str) -> list[str]:
 def pages(client, enterprise_user, provider_user, city_bureau_user):
     """Every page of the site as its users see it: (name, html)."""
     submitted = submit_demo(enterprise_user)
-    services.share_with(submitted, provider_user)
-    services.add_review(submitted, provider_user, "建议先做设备联网，再上 MES 系统。")
+    sharing.share_with(submitted, provider_user)
+    reviews.add_review(submitted, provider_user, "建议先做设备联网，再上 MES 系统。")
     draft = services.start_diagnosis(enterprise_user)
     out = [(url, client.get(url).get_data(as_text=True)) for url in ("/", "/login", "/register", "/no-such-page")]
     login(client, enterprise_user)
