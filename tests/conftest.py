@@ -3,6 +3,7 @@ PostgreSQL. Data is built through the same services the application uses."""
 from __future__ import annotations
 
 import os
+import socket
 from contextlib import contextmanager
 from dataclasses import replace
 
@@ -156,3 +157,27 @@ def submit_demo(user, questionnaire="zhizao-2024"):
     services.save_stage(diagnosis, {"profile": payload["profile"], "answers": payload["answers"]})
     services.submit(diagnosis)
     return diagnosis
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on a free local port: (host, port, the messages it received)."""
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.handlers import Message
+
+    class Inbox(Message):
+        def __init__(self):
+            super().__init__()
+            self.messages = []
+
+        def handle_message(self, message):
+            self.messages.append(message)
+
+    with socket.socket() as probe:          # a free port (aiosmtpd checks its own server on the port given)
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield "127.0.0.1", port, inbox.messages
+    controller.stop()
