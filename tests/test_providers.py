@@ -200,3 +200,27 @@ def test_nobody_is_notified_about_a_diagnosis_they_may_not_open(enterprise_user,
     made = notifications.notify([provider_user, changge, other, bureau_user, enterprise_user], diagnosis,
                                 "review", "测试通知")
     assert {n.user_id for n in made} == {bureau_user.id, enterprise_user.id}
+
+
+def test_the_api_shares_with_an_organization_and_revokes_the_share(client, enterprise_user, provider_user):
+    diagnosis = submit_demo(enterprise_user)
+    response = client.post("/api/v1/auth/token", json={"email": enterprise_user.email, "password": PASSWORD})
+    headers = {"Authorization": f"Bearer {response.get_json()['token']}"}
+    created = client.post(f"/api/v1/diagnoses/{diagnosis.id}/shares", headers=headers,
+                          json={"organization_ids": [provider_user.provider_organization_id]})
+    assert created.status_code == 201
+    (share,) = created.get_json()["shares"]
+    assert share["organization"]["name"] == "中原智能咨询" and share["revoked_at"] is None
+    assert client.delete(f"/api/v1/diagnoses/{diagnosis.id}/shares/{share['id']}", headers=headers).status_code == 204
+    assert sharing.active_share_for(diagnosis, provider_user) is None
+
+
+def test_the_api_refuses_to_share_with_an_organization_that_is_not_approved(client, enterprise_user):
+    register(client)
+    diagnosis = submit_demo(enterprise_user)
+    response = client.post("/api/v1/auth/token", json={"email": enterprise_user.email, "password": PASSWORD})
+    headers = {"Authorization": f"Bearer {response.get_json()['token']}"}
+    response = client.post(f"/api/v1/diagnoses/{diagnosis.id}/shares", headers=headers,
+                           json={"organization_ids": [organization().id]})
+    assert response.status_code == 404 and response.get_json()["error"]["key"] == "organization_ids"
+    assert db.session.query(Share).count() == 0
