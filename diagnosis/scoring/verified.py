@@ -60,8 +60,8 @@ def comparison(self_levels: dict[str, Any], verified_levels: dict[str, Any]) -> 
                      "verified": f"{b['grade_label']}（{b['total']:g} 分）", "differs": a != b})
     a, b = self_levels.get("cmmm"), verified_levels.get("cmmm")
     if a and b:
-        rows.append({"name": "智能制造能力成熟度", "self": f"{a['level_label']}（S = {a['score']:g}）",
-                     "verified": f"{b['level_label']}（S = {b['score']:g}）",
+        rows.append({"name": "智能制造能力成熟度", "self": f"{a['level_label']}（S = {a['score']:.2f}）",
+                     "verified": f"{b['level_label']}（S = {b['score']:.2f}）",
                      "differs": (a["level_label"], a["score"]) != (b["level_label"], b["score"])})
         for key, sd in a["subdomains"].items():
             other = b["subdomains"].get(key, {}).get("score")

@@ -48,14 +48,21 @@ def _answer_texts(docs) -> dict[str, str]:
     return texts
 
 
+def _cmmm_items(docs) -> set[str]:
+    return {i["id"] for sd in docs.cmmm.data["subdomains"] for items in sd["levels"].values() for i in items}
+
+
 def _shown(value: Any, key: str, docs) -> str:
+    """An answer as the report prints it: a maturity rating with its label, a scene level, options."""
     if value is None:
         return "不适用"
     if isinstance(value, list):
         return "、".join(map(str, value))
-    if docs.cmmm and isinstance(value, (int, float)) and not key.startswith("S"):
+    if docs.cmmm and isinstance(value, (int, float)) and key in _cmmm_items(docs):
         scale = {s["value"]: s["label"] for s in docs.cmmm.data["scale"]}
         return f"{scale.get(value, '')}（{value:g}）" if value in scale else f"{value:g}"
+    if docs.sme and key in {s["id"] for g in docs.sme.data.get("scene_groups", []) for s in g["scenes"]}:
+        return f"{value} 级"
     return f"{value:g}" if isinstance(value, (int, float)) else str(value)
 
 

@@ -21,7 +21,9 @@ def build(review: dict | None) -> dict | None:
     verified = review.get("verified") or {}
     cov = verified.get("coverage")
     rows = comparison(verified.get("self") or {}, verified.get("verified") or {}) if verified.get("self") else []
-    differing = [r for r in rows if r["differs"]]
+    # Where anything differs: the headline levels (changed or not) and every sub-domain that changed.
+    differing = [r for r in rows if r["differs"] or not r["name"].startswith("子域")] if any(
+        r["differs"] for r in rows) else []
     return {
         "provider": _text(review.get("provider")) or "—",
         "reviewer": _text(review.get("reviewer")),
