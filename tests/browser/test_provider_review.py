@@ -7,12 +7,15 @@ import re
 from conftest import PASSWORD, make_enterprise, submit_demo
 from playwright.sync_api import expect
 from pypdf import PdfReader
+from sqlalchemy import select
 
 from diagnosis.accounts.models import Role
 from diagnosis.accounts.services import create_user
 from diagnosis.assessments import reviews
+from diagnosis.audit.models import AuditEvent
+from diagnosis.extensions import db
 
-from .pages import flash, log_in
+from .pages import check_answer, flash, log_in, row_link, share_with
 
 ENTERPRISE = "许昌审阅示范机械有限公司"
 PROVIDER_ORG = "中原智能制造咨询服务有限公司"
@@ -34,19 +37,16 @@ def test_share_review_with_a_disputed_answer_then_download_and_revoke(open_brows
     enterprise = open_browser("enterprise")
     log_in(enterprise, "owner@example.com", PASSWORD)
     enterprise.goto(result_path)
-    enterprise.get_by_label(PROVIDER_ORG).check()
-    enterprise.get_by_role("button", name="分享", exact=True).click()
+    share_with(enterprise, PROVIDER_ORG)
     flash(enterprise, f"已分享给 {PROVIDER_ORG}")
 
     provider = open_browser("provider")
     log_in(provider, "li@example.com", PASSWORD)
     expect(provider.get_by_label("1 条未读")).to_be_visible()
-    provider.get_by_role("row").filter(has_text=ENTERPRISE).get_by_role("link", name="审阅").click()
+    row_link(provider, ENTERPRISE, "审阅").click()
     provider.locator("summary").filter(has_text="组织战略").click()
-    provider.get_by_label("ST1.1 核查结果").select_option(label="现场核实")
-    provider.get_by_label("ST2.1 核查结果").select_option(label="有异议")
-    provider.get_by_label("ST2.1 核实评分").select_option(label="不满足")
-    provider.get_by_label("ST2.1 核查说明").fill("现场未见经审批的管理制度文件")
+    check_answer(provider, "ST1.1", "现场核实")
+    check_answer(provider, "ST2.1", "有异议", found="不满足", comment="现场未见经审批的管理制度文件")
     provider.get_by_label("从建议目录补充").select_option(label=added)
     provider.get_by_label("总体意见").fill("经现场核查，设备台账与自评基本一致，建议优先推进设备联网。")
     provider.get_by_role("button", name="保存草稿").click()
@@ -72,3 +72,10 @@ def test_share_review_with_a_disputed_answer_then_download_and_revoke(open_brows
     assert response.status == 404
     provider.goto("/provider/")
     expect(provider.get_by_text(ENTERPRISE)).to_have_count(0)
+
+    with live_server.app_context():        # the enterprise's audit trail holds every step
+        trail = db.session.scalars(select(AuditEvent.action).where(AuditEvent.diagnosis_id == diagnosis.id)
+                                   .order_by(AuditEvent.id)).all()
+    steps = [a for a in trail if a.startswith(("share.", "review."))]
+    assert steps[0] == "share.create" and steps[-1] == "share.revoke"
+    assert {"share.view", "review.draft", "review.publish"} <= set(steps)
