@@ -135,7 +135,9 @@ def test_returning_for_clarification_is_answered_by_a_revision_that_copies_the_a
     db.session.refresh(shared)
     assert shared.status == "submitted" and shared.result.sequence == 1          # the submitted one as it was
     assert sharing.active_share_for(revision, provider_user) is not None
-    assert db.session.scalar(select(Notification.user_id).where(Notification.kind == "revision")) == provider_user.id
+    told = db.session.execute(select(Notification.user_id, Notification.kind).where(
+        Notification.diagnosis_id == revision.id)).all()
+    assert told == [(provider_user.id, "revision")]          # once, as a revision (not also as a new share)
 
 
 def test_the_queue_shows_each_diagnosis_by_status_and_filters(client, shared, provider_user):

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import User, utcnow
 from ..audit.services import record, register_actions
@@ -149,24 +150,24 @@ def save_draft(diagnosis: Diagnosis, user: User, data: ReviewInput) -> Review:
     return review
 
 
+# Two organizations publishing at the same moment race for the next version number: the unique
+# (diagnosis, version) pair stops the second, which numbers again.
+PUBLISH_ATTEMPTS = 5
+
+
 def publish(diagnosis: Diagnosis, user: User, data: ReviewInput, returned: bool = False) -> Review:
     """A new version (published, or returned for clarification) from the posted form; the draft,
     if any, becomes that version."""
     data = _clean(diagnosis, data, publishing=True)
-    review = draft_of(diagnosis, user)
-    if review is None:
-        review = Review(diagnosis_id=diagnosis.id, organization_id=user.provider_organization_id, opinion="")
-        db.session.add(review)
-    _fill(review, data, user)
-    review.status = REVIEW_RETURNED if returned else REVIEW_PUBLISHED
-    review.verified = verification(diagnosis, data.verifications)
-    review.published_at = utcnow()
-    newest = db.session.scalar(select(func.max(Review.version)).where(Review.diagnosis_id == diagnosis.id))
-    review.version = (newest or 0) + 1
-    db.session.flush()
-    record(user, "review.return" if returned else "review.publish", diagnosis=diagnosis, target=review,
-           version=review.version)
-    db.session.commit()
+    checked = verification(diagnosis, data.verifications)
+    for attempt in range(PUBLISH_ATTEMPTS):
+        try:
+            review = _new_version(diagnosis, user, data, returned, checked)
+            break
+        except IntegrityError:
+            db.session.rollback()
+            if attempt + 1 == PUBLISH_ATTEMPTS:
+                raise
     org = user.provider_organization.name if user.provider_organization else user.name
     if returned:
         notifications.notify_enterprise(diagnosis, "returned",
@@ -174,6 +175,25 @@ def publish(diagnosis: Diagnosis, user: User, data: ReviewInput, returned: bool 
     else:
         signals.review_submitted.send(diagnosis, review=review)
         notifications.notify_enterprise(diagnosis, "review", f"{org} 发布了诊断 {diagnosis.number} 的审阅意见")
+    return review
+
+
+def _new_version(diagnosis: Diagnosis, user: User, data: ReviewInput, returned: bool,
+                 checked: dict[str, Any]) -> Review:
+    review = draft_of(diagnosis, user)
+    if review is None:
+        review = Review(diagnosis_id=diagnosis.id, organization_id=user.provider_organization_id, opinion="")
+        db.session.add(review)
+    _fill(review, data, user)
+    review.status = REVIEW_RETURNED if returned else REVIEW_PUBLISHED
+    review.verified = checked
+    review.published_at = utcnow()
+    newest = db.session.scalar(select(func.max(Review.version)).where(Review.diagnosis_id == diagnosis.id))
+    review.version = (newest or 0) + 1
+    db.session.flush()
+    record(user, "review.return" if returned else "review.publish", diagnosis=diagnosis, target=review,
+           version=review.version)
+    db.session.commit()
     return review
 
 

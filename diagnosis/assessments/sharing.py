@@ -6,6 +6,7 @@ Every share, revocation and provider view is recorded in the audit trail.
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import ProviderOrganization, Role, User, utcnow
 from ..audit.services import record, register_actions
@@ -21,7 +22,8 @@ register_actions(**{
 })
 
 
-def share_with(diagnosis: Diagnosis, target: ProviderOrganization | User, actor: User | None = None) -> Share:
+def share_with(diagnosis: Diagnosis, target: ProviderOrganization | User, actor: User | None = None,
+               notify: bool = True) -> Share:
     """Share with an approved organization (``target`` may be one of its users). Sharing again
     after a revocation makes the share active again, from now. Raises ``DiagnosisError``."""
     org = target.provider_organization if isinstance(target, User) else target
@@ -37,11 +39,17 @@ def share_with(diagnosis: Diagnosis, target: ProviderOrganization | User, actor:
         db.session.add(share)
     share.created_at, share.revoked_at, share.revoked_by_id = utcnow(), None, None
     share.created_by_id = actor.id if actor is not None else diagnosis.created_by_id
-    db.session.flush()
-    record(actor or diagnosis.created_by, "share.create", diagnosis=diagnosis, target=share, organization=org.name)
-    db.session.commit()
-    notifications.notify_organization(org, diagnosis, "share",
-                                      f"{diagnosis.enterprise.name} 向贵单位分享了诊断 {diagnosis.number}")
+    try:
+        db.session.flush()
+        record(actor or diagnosis.created_by, "share.create", diagnosis=diagnosis, target=share,
+               organization=org.name)
+        db.session.commit()
+    except IntegrityError:          # the same share made at the same moment (a second click): keep that one
+        db.session.rollback()
+        return db.session.scalar(select(Share).filter_by(diagnosis_id=diagnosis.id, organization_id=org.id))
+    if notify:
+        notifications.notify_organization(org, diagnosis, "share",
+                                          f"{diagnosis.enterprise.name} 向贵单位分享了诊断 {diagnosis.number}")
     return share
 
 
@@ -93,7 +101,7 @@ def carry_shares_to_revision(diagnosis: Diagnosis, **_) -> None:
     original = db.session.get(Diagnosis, diagnosis.revision_of_id)
     for share in shares_of(original):
         if share.active and share.organization.status == "approved":
-            share_with(diagnosis, share.organization, diagnosis.created_by)
+            share_with(diagnosis, share.organization, diagnosis.created_by, notify=False)
             notifications.notify_organization(
                 share.organization, diagnosis, "revision",
                 f"{diagnosis.enterprise.name} 提交了诊断 {original.number} 的修订版 {diagnosis.number}")
