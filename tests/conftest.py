@@ -46,7 +46,11 @@ def hostile_report(demo_report):
     enterprise = dict(demo.enterprise, name=f"恶意企业{IMG_INJECTION}\x0b", area=LINK_INJECTION,
                       industry=f"<script>alert(1)</script>{IMG_INJECTION}", contact_name=LINK_INJECTION)
     review = dict(demo.review, provider=LINK_INJECTION, reviewer=IMG_INJECTION,
-                  opinion=f"意见一 {IMG_INJECTION}\n意见二 {LINK_INJECTION}")
+                  opinion=f"意见一 {IMG_INJECTION}\n意见二 {LINK_INJECTION}", domains={IMG_INJECTION: LINK_INJECTION},
+                  disputed=[{"key": "ST2.1", "text": IMG_INJECTION, "answer": "1", "found": "0",
+                             "comment": LINK_INJECTION}],
+                  decisions=[{"title": IMG_INJECTION, "decision": "rejected", "reason": LINK_INJECTION}],
+                  added=[LINK_INJECTION])
     return replace(demo, enterprise=enterprise, review=review, number=f"ZZ{IMG_INJECTION}",
                    questionnaire_title=LINK_INJECTION)
 
