@@ -127,6 +127,7 @@ def test_returning_for_clarification_is_answered_by_a_revision_that_copies_the_a
     reviews.publish(shared, provider_user, reviews.ReviewInput(opinion="请补充说明设备联网率的统计口径。"), returned=True)
     assert db.session.scalar(select(Notification.user_id).where(Notification.kind == "returned")) == enterprise_user.id
     login(client, enterprise_user)
+    assert "服务商请求补充说明" in client.get("/enterprise").data.decode()
     assert "请补充说明设备联网率的统计口径" in client.get(f"/diagnoses/{shared.id}").data.decode()
     client.post(f"/diagnoses/{shared.id}/revise")
     revision = db.session.scalar(select(Diagnosis).where(Diagnosis.revision_of_id == shared.id))

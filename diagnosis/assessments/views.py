@@ -27,7 +27,8 @@ def home():
     suites = [d for d in catalog.library().of_kind("suite")]
     suites.sort(key=lambda d: d.key != services.DEFAULT_QUESTIONNAIRE)
     return render_template("enterprise/home.html", diagnoses=diagnoses, suites=suites,
-                           progress={d.id: services.progress(d) for d in diagnoses if not d.is_submitted})
+                           progress={d.id: services.progress(d) for d in diagnoses if not d.is_submitted},
+                           returned={d.id for d in diagnoses if d.is_submitted and reviews.latest_return(d)})
 
 
 @bp.route("/diagnoses/new", methods=["POST"])
