@@ -2,7 +2,7 @@
 import pytest
 from conftest import login, submit_demo
 
-from diagnosis.assessments import reviews, services, sharing
+from diagnosis.assessments import services, sharing
 
 
 @pytest.fixture

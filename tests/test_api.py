@@ -2,7 +2,7 @@
 from conftest import PASSWORD, submit_demo
 from test_report_storage import redis_url  # noqa: F401  (fixture)
 
-from diagnosis.assessments import reviews, services, sharing
+from diagnosis.assessments import sharing
 
 
 def token_for(client, user):

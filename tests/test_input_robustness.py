@@ -9,7 +9,7 @@ from conftest import PASSWORD, login, submit_demo
 from test_accounts import registration
 
 from diagnosis.accounts.models import Enterprise, User
-from diagnosis.assessments import reviews, services, sharing
+from diagnosis.assessments import services, sharing
 from diagnosis.assessments.models import Review, Share
 from diagnosis.extensions import db
 from diagnosis.ids import MAX_ID, DatabaseIdConverter, database_id
