@@ -172,3 +172,13 @@ def test_the_api_publishes_a_review_and_lists_its_versions(client, shared, provi
     assert [r["version"] for r in listed["reviews"]] == [1] and listed["draft"] is None
     queue = client.get("/api/v1/provider/queue?status=reviewed", headers=token(provider_user)).get_json()
     assert [i["diagnosis_id"] for i in queue["items"]] == [shared.id]
+
+
+def test_publishing_queues_the_render_of_the_report_that_prints_the_review(app, shared, provider_user):
+    from diagnosis.reports.web import jobs
+
+    app.config["REPORTS_RENDER_ON_SUBMIT"] = True          # off under TESTING unless asked for
+    review = reviews.publish(shared, provider_user, reviews.ReviewInput(opinion=OPINION))
+    assert jobs.thread_queue(app).wait_idle(180)
+    db.session.expire_all()
+    assert db.session.scalars(select(StoredReport.review_key)).all() == [str(review.id)]
