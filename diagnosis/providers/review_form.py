@@ -58,7 +58,7 @@ def _number(raw: str) -> Any:
     return int(value) if value.is_integer() and "." not in raw else value
 
 
-def read(form, diagnosis: Diagnosis) -> ReviewInput:
+def read(form) -> ReviewInput:
     """The review as posted (fields: opinion, domain.<element>, verify./comment./found.<answer key>,
     decision./reason.<recommendation id>, added)."""
     data = ReviewInput(opinion=form.get("opinion", ""))

@@ -56,7 +56,7 @@ def review(diagnosis_id: int):
     errors: dict[str, str] = {}
     status = 200
     if request.method == "POST":
-        data = review_form.read(request.form, diagnosis)
+        data = review_form.read(request.form)
         action = request.form.get("action", "draft")
         try:
             if action == "publish":
