@@ -28,7 +28,9 @@ def _set_up(state) -> None:
 
 @bp.app_context_processor
 def _labels():
-    return {"specialty_labels": SPECIALTIES}
+    def can_decide_providers() -> bool:     # the header's link to the approval page
+        return current_user.is_authenticated and services.can_decide(current_user)
+    return {"specialty_labels": SPECIALTIES, "can_decide_providers": can_decide_providers}
 
 
 @bp.route("/")
