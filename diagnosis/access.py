@@ -1,7 +1,8 @@
 """Who may see and change what. Every view, API endpoint and report download goes through here.
 
 - An enterprise user sees and edits its own enterprise's diagnoses (edits only while draft).
-- A solution provider sees submitted diagnoses shared with it, and may add a review to those.
+- A solution provider user sees submitted diagnoses actively shared with its organization (not
+  revoked), only while the organization is approved, and may review those.
 - A bureau user sees submitted diagnoses of enterprises in its area (all areas when unscoped).
 - An admin sees every submitted diagnosis.
 - Bureau figures (roster, coverage, lists, exports, the coverage API) are limited to the bureau
@@ -13,7 +14,7 @@ from __future__ import annotations
 from flask import abort
 from sqlalchemy import Select, exists, select
 
-from .accounts.models import Enterprise, Role, User
+from .accounts.models import Enterprise, ProviderOrganization, Role, User
 from .assessments.models import SUBMITTED, Diagnosis, Share
 from .audit.models import AuditEvent
 from .extensions import db
@@ -26,7 +27,10 @@ def visible_diagnoses(user: User) -> Select:
         return query.where(Diagnosis.enterprise_id == (user.enterprise_id or -1))
     query = query.where(Diagnosis.status == SUBMITTED)
     if user.role == Role.PROVIDER:
-        return query.where(exists().where(Share.diagnosis_id == Diagnosis.id, Share.provider_id == user.id))
+        return query.where(exists().where(
+            Share.diagnosis_id == Diagnosis.id, Share.organization_id == (user.provider_organization_id or -1),
+            Share.revoked_at.is_(None), ProviderOrganization.id == Share.organization_id,
+            ProviderOrganization.status == "approved"))
     if user.role == Role.BUREAU:
         if user.area_id is not None:
             query = query.join(Enterprise, Enterprise.id == Diagnosis.enterprise_id).where(

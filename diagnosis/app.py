@@ -45,10 +45,12 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     from .assessments.views import bp as enterprise_bp
     from .bureau.views import bp as bureau_bp
     from .home import bp as home_bp
+    from .notifications.views import bp as notifications_bp
     from .providers.views import bp as provider_bp
     from .reports.web.views import bp as reports_bp
 
-    for bp in (home_bp, auth_bp, account_bp, enterprise_bp, provider_bp, bureau_bp, reports_bp, api_bp, admin_bp):
+    for bp in (home_bp, auth_bp, account_bp, enterprise_bp, provider_bp, bureau_bp, reports_bp, api_bp, admin_bp,
+               notifications_bp):
         app.register_blueprint(bp)
     csrf.exempt(api_bp)
     rate_limits.init_app(app)

@@ -17,6 +17,14 @@ DEMO_ENTERPRISE = {
     "contact_name": "王立新",
     "contact_phone": "13803740001",
 }
+DEMO_PROVIDER = {               # the demo provider user's organization (approved)
+    "credit_code": "91411000MA47B3Q9L7",
+    "specialties": ["mes", "robotics", "lianghua"],
+    "service_areas": [],        # the whole city
+    "contact_name": "李工",
+    "contact_phone": "13803740002",
+    "description": "面向装备制造企业的智能制造诊断、MES 实施与机器人工作站集成。",
+}
 DEMO_USERS = [
     ("enterprise", "enterprise@demo.zhizao.cn", "王立新", "许昌智造示范机械有限公司", None),
     ("provider", "provider@demo.zhizao.cn", "李工", "中原智能制造咨询服务有限公司", None),
@@ -85,7 +93,7 @@ def ensure_demo() -> list[str]:
     from . import catalog
     from .accounts.models import Enterprise, Role, User
     from .accounts.services import create_user
-    from .assessments import services
+    from .assessments import reviews, services, sharing
     from .assessments.models import Diagnosis
     from .extensions import db
     from .reference.models import Area
@@ -117,19 +125,38 @@ def ensure_demo() -> list[str]:
         path.chmod(0o600)
     else:
         lines.append("Demo accounts exist already (passwords: instance/demo-accounts.txt).")
+    provider = db.session.scalar(select(User).filter_by(email=DEMO_USERS[1][1]))
+    org = provider.provider_organization if provider is not None else None
+    if org is not None and not org.specialties:
+        for key, value in DEMO_PROVIDER.items():
+            setattr(org, key, value)
+        db.session.commit()
     if db.session.scalar(select(Diagnosis.id).filter_by(enterprise_id=enterprise.id)) is None:
         user = db.session.scalar(select(User).filter_by(email=DEMO_USERS[0][1]))
         diagnosis = services.start_diagnosis(user)
         payload = demo_payload(catalog.library(), diagnosis.questionnaire_key)
         services.save_stage(diagnosis, {"profile": payload["profile"], "answers": payload["answers"]})
         services.submit(diagnosis)
-        provider = db.session.scalar(select(User).filter_by(email=DEMO_USERS[1][1]))
-        services.share_with(diagnosis, provider)
-        services.add_review(diagnosis, provider, DEMO_REVIEW)
+        sharing.share_with(diagnosis, provider, user)
+        recommended = [r["id"] for r in diagnosis.result.data.get("recommendations", [])]
+        added = [u["id"] for u in reviews.catalog_upgrades(diagnosis) if u["id"] not in recommended][:1]
+        reviews.publish(diagnosis, provider, reviews.ReviewInput(
+            opinion=DEMO_REVIEW, domains=DEMO_DOMAIN_OPINIONS,
+            verifications={k: v for k, v in DEMO_CHECKS.items() if k in diagnosis.answers},
+            decisions={recommended[0]: {"decision": "accepted"}} if recommended else {}, added=added))
         lines.append(f"Demo diagnosis {diagnosis.number} submitted and shared with the demo provider.")
     return lines
 
 
+# The demo provider's on-site checks: most verified, one rating found lower than self-assessed.
+DEMO_CHECKS = {
+    "Q02": {"status": "verified"}, "Q03": {"status": "verified"}, "ST1.1": {"status": "verified"},
+    "EQ1.1": {"status": "verified"}, "EQ1.2": {"status": "verified"}, "PS1.1": {"status": "verified"},
+    "EQ2.1": {"status": "disputed", "found": 0.5, "comment": "关键设备仅部分联网，数控设备数据未采集"},
+    "ST2.1": {"status": "disputed", "found": 0.5, "comment": "规划已起草，尚未经管理层审批"},
+}
+DEMO_DOMAIN_OPINIONS = {"技术": "设备联网和数据采集是当前最大的短板，建议先做。",
+                        "制造": "生产作业和质量管控的流程化程度较好，可作为 MES 上线的基础。"}
 DEMO_REVIEW = (
     "经现场核查，企业设备台账、ERP 采购与库存模块、质量检验记录与自评基本一致。建议优先推进关键工序数控化改造和"
     "设备联网，同步上线 MES 打通计划与车间执行；焊接、上下料岗位人工多、劳动强度大，可先建设 1–2 个机器人工作站，"

@@ -3,6 +3,7 @@ PostgreSQL. Data is built through the same services the application uses."""
 from __future__ import annotations
 
 import os
+import socket
 from contextlib import contextmanager
 from dataclasses import replace
 
@@ -45,7 +46,11 @@ def hostile_report(demo_report):
     enterprise = dict(demo.enterprise, name=f"恶意企业{IMG_INJECTION}\x0b", area=LINK_INJECTION,
                       industry=f"<script>alert(1)</script>{IMG_INJECTION}", contact_name=LINK_INJECTION)
     review = dict(demo.review, provider=LINK_INJECTION, reviewer=IMG_INJECTION,
-                  opinion=f"意见一 {IMG_INJECTION}\n意见二 {LINK_INJECTION}")
+                  opinion=f"意见一 {IMG_INJECTION}\n意见二 {LINK_INJECTION}", domains={IMG_INJECTION: LINK_INJECTION},
+                  disputed=[{"key": "ST2.1", "text": IMG_INJECTION, "answer": "1", "found": "0",
+                             "comment": LINK_INJECTION}],
+                  decisions=[{"title": IMG_INJECTION, "decision": "rejected", "reason": LINK_INJECTION}],
+                  added=[LINK_INJECTION])
     return replace(demo, enterprise=enterprise, review=review, number=f"ZZ{IMG_INJECTION}",
                    questionnaire_title=LINK_INJECTION)
 
@@ -156,3 +161,27 @@ def submit_demo(user, questionnaire="zhizao-2024"):
     services.save_stage(diagnosis, {"profile": payload["profile"], "answers": payload["answers"]})
     services.submit(diagnosis)
     return diagnosis
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on a free local port: (host, port, the messages it received)."""
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.handlers import Message
+
+    class Inbox(Message):
+        def __init__(self):
+            super().__init__()
+            self.messages = []
+
+        def handle_message(self, message):
+            self.messages.append(message)
+
+    with socket.socket() as probe:          # a free port (aiosmtpd checks its own server on the port given)
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield "127.0.0.1", port, inbox.messages
+    controller.stop()

@@ -2,7 +2,7 @@
 import pytest
 from conftest import login, submit_demo
 
-from diagnosis.assessments import services
+from diagnosis.assessments import services, sharing
 
 
 @pytest.fixture
@@ -24,15 +24,15 @@ def test_another_enterprise_gets_404_for_page_and_report(client, other_enterpris
 def test_a_provider_sees_only_what_was_shared_with_it(client, provider_user, submitted):
     login(client, provider_user)
     assert client.get(f"/diagnoses/{submitted.id}").status_code == 404
-    services.share_with(submitted, provider_user)
+    sharing.share_with(submitted, provider_user)
     assert client.get(f"/diagnoses/{submitted.id}").status_code == 200
     assert submitted.enterprise.name in client.get("/provider/").data.decode()
 
 
 def test_a_provider_review_is_shown_on_the_result(client, provider_user, enterprise_user, submitted):
-    services.share_with(submitted, provider_user)
+    sharing.share_with(submitted, provider_user)
     login(client, provider_user)
-    client.post(f"/provider/diagnoses/{submitted.id}/review", data={"opinion": "建议先做设备联网，再上 MES 系统。"})
+    client.post(f"/provider/diagnoses/{submitted.id}/review", data={"opinion": "建议先做设备联网，再上 MES 系统。", "action": "publish"})
     client.post("/logout")
     login(client, enterprise_user)
     assert "建议先做设备联网" in client.get(f"/diagnoses/{submitted.id}").data.decode()

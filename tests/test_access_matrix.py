@@ -23,7 +23,7 @@ from conftest import BACKENDS, PASSWORD, VALID_CODES, _reset
 from flask import url_for
 
 from diagnosis import create_app
-from diagnosis.accounts.models import Role
+from diagnosis.accounts.models import ProviderOrganization, Role
 from diagnosis.accounts.services import Registration, create_user, register_enterprise
 from diagnosis.extensions import db
 from diagnosis.reference.models import Area
@@ -31,11 +31,13 @@ from diagnosis.reference.services import load_reference_data
 
 ANONYMOUS, OWNER, OTHER_ENTERPRISE = "anonymous", "owner", "other_enterprise"
 PROVIDER_SHARED, PROVIDER_UNSHARED = "provider_shared", "provider_unshared"
+PROVIDER_UNAPPROVED, PROVIDER_REVOKED = "provider_unapproved_org", "provider_revoked_share"
 BUREAU_IN, BUREAU_OUT, CITY_BUREAU, ADMIN = "bureau_in_scope", "bureau_out_of_scope", "city_bureau", "admin"
-ROLES = (ANONYMOUS, OWNER, OTHER_ENTERPRISE, PROVIDER_SHARED, PROVIDER_UNSHARED, BUREAU_IN, BUREAU_OUT,
-         CITY_BUREAU, ADMIN)
+ROLES = (ANONYMOUS, OWNER, OTHER_ENTERPRISE, PROVIDER_SHARED, PROVIDER_UNSHARED, PROVIDER_UNAPPROVED,
+         PROVIDER_REVOKED, BUREAU_IN, BUREAU_OUT, CITY_BUREAU, ADMIN)
 ENTERPRISES = {OWNER, OTHER_ENTERPRISE}
-PROVIDERS = {PROVIDER_SHARED, PROVIDER_UNSHARED}
+PROVIDERS = {PROVIDER_SHARED, PROVIDER_UNSHARED, PROVIDER_UNAPPROVED, PROVIDER_REVOKED}
+DECIDERS = {CITY_BUREAU, ADMIN}                 # approve provider organizations
 BUREAUS = {BUREAU_IN, BUREAU_OUT, CITY_BUREAU, ADMIN}
 
 DRAFT, SUBMITTED, MISSING = "draft", "submitted", "missing"
@@ -122,11 +124,29 @@ MATRIX: list[Entry] = [
     Entry("enterprise.confirm", "GET", EDIT, DIAGNOSES),
     Entry("enterprise.confirm", "POST", EDIT, DIAGNOSES),           # the draft is incomplete: not submitted
     Entry("enterprise.result", "GET", viewers({DRAFT: ALLOWED, SUBMITTED: 200}), DIAGNOSES),
-    Entry("enterprise.share", "POST", owner_only({SUBMITTED: ALLOWED}), DIAGNOSES, data={"provider_id": "SHARED"}),
+    Entry("enterprise.share", "POST", owner_only({SUBMITTED: ALLOWED}), DIAGNOSES, data={"organization_id": "SHARED"}),
+    # Each post that flashes is followed by a page without objects, which shows the message (a
+    # missing id's 404 must not be the page that shows it).
     Entry("provider.home", "GET", area(PROVIDERS)),
+    # The revoked provider's share (revoking it again changes nothing the other roles rely on).
+    Entry("enterprise.revoke_share", "POST", owner_only({SUBMITTED: ALLOWED}), DIAGNOSES,
+          params={"share_id": "REVOKED SHARE"}),
+    Entry("provider.directory", "GET", area(ENTERPRISES)),
+    Entry("enterprise.revise", "POST", owner_only({SUBMITTED: ALLOWED}), DIAGNOSES),
+    Entry("notifications.index", "GET", signed_in(200)),
+    Entry("provider.review", "GET",
+          lambda role, obj: LOGIN if role == ANONYMOUS else (200 if role == PROVIDER_SHARED and obj == SUBMITTED else 404),
+          DIAGNOSES),
     Entry("provider.review", "POST",
           lambda role, obj: LOGIN if role == ANONYMOUS else (ALLOWED if role == PROVIDER_SHARED and obj == SUBMITTED else 404),
-          DIAGNOSES, data={"opinion": "访问矩阵测试：建议先做设备联网。"}),
+          DIAGNOSES, data={"opinion": "访问矩阵测试：建议先做设备联网。", "action": "draft"}),
+    Entry("provider.register", "GET", public(200, ALLOWED)),
+    Entry("provider.register", "POST", public(400, ALLOWED), data={"organization_name": "矩阵"}),
+    Entry("provider.organizations", "GET", area(DECIDERS)),
+    # A pending organization of its own: rejecting it again changes nothing the other roles rely on.
+    Entry("provider.decide", "POST", area(DECIDERS, ALLOWED), data={"decision": "reject"},
+          params={"organization_id": "EXTRA ORGANIZATION"}),
+    Entry("notifications.read", "POST", signed_in(ALLOWED)),
     Entry("bureau.home", "GET", area(BUREAUS)),
     Entry("bureau.enterprises", "GET", area(BUREAUS)),
     Entry("bureau.levels", "GET", area(BUREAUS)),
@@ -136,6 +156,9 @@ MATRIX: list[Entry] = [
     Entry("bureau.roster_template", "GET", area({CITY_BUREAU, ADMIN})),
     Entry("reports.download", "GET", viewers({DRAFT: 409, SUBMITTED: 200}), DIAGNOSES),
     Entry("reports.status", "GET", viewers({DRAFT: 200, SUBMITTED: 200}), DIAGNOSES),
+    # The submitted diagnosis's stored report: not found under another diagnosis's id.
+    Entry("reports.stored", "GET", viewers({DRAFT: 404, SUBMITTED: 200}), DIAGNOSES,
+          params={"report_id": "STORED REPORT"}),
     Entry("api.token", "POST", api_signed_in(200), api=True, json="OWN CREDENTIALS"),
     Entry("api.revoke", "DELETE", api_signed_in(204), api=True, fresh_token=True),
     Entry("api.questionnaires", "GET", api_public(), api=True),
@@ -147,6 +170,18 @@ MATRIX: list[Entry] = [
           api=True),
     Entry("api.diagnosis", "GET", viewers({DRAFT: 200, SUBMITTED: 200}, anonymous=401), DIAGNOSES, api=True),
     Entry("api.report", "GET", viewers({DRAFT: 409, SUBMITTED: 200}, anonymous=401), DIAGNOSES, api=True),
+    Entry("api.create_shares", "POST", lambda role, obj: 401 if role == ANONYMOUS else (
+        (201 if obj == SUBMITTED else 409) if role == OWNER and obj != MISSING else 404),
+        DIAGNOSES, api=True, json={"organization_ids": "SHARED ORGANIZATION"}),
+    Entry("api.delete_share", "DELETE", lambda role, obj: 401 if role == ANONYMOUS else (
+        204 if role == OWNER and obj == SUBMITTED else 404), DIAGNOSES, api=True,
+        params={"share_id": "REVOKED SHARE"}),
+    Entry("api.provider_queue", "GET", lambda role, obj: 401 if role == ANONYMOUS else (200 if role in PROVIDERS else 404),
+          api=True),
+    Entry("api.reviews_of", "POST", lambda role, obj: 401 if role == ANONYMOUS else (
+        201 if role == PROVIDER_SHARED and obj == SUBMITTED else 404), DIAGNOSES, api=True,
+        json={"action": "draft", "opinion": "访问矩阵测试：草稿。"}),
+    Entry("api.reviews_of", "GET", viewers({DRAFT: 200, SUBMITTED: 200}, anonymous=401), DIAGNOSES, api=True),
     # The admin console. Admin runs last: its writes on the owner (user 1) come after every other role;
     # placed last so the messages its redirects flash are not shown on a page compared above.
     Entry("admin.users", "GET", area({ADMIN})),
@@ -182,7 +217,7 @@ def test_every_route_has_an_entry_in_the_matrix():
 class World:
     app: object
     users: dict[str, tuple[str, int]]           # role -> (email, user id)
-    ids: dict[str, int]                          # object kind -> diagnosis id
+    ids: dict[str, int]                          # object kind -> diagnosis id; "REVOKED SHARE" etc.
     demo_payload: dict
 
 
@@ -199,7 +234,7 @@ def _enterprise(name, code, email, area_code):
 @pytest.fixture(scope="module", params=BACKENDS)
 def world(request, tmp_path_factory):
     from diagnosis import catalog
-    from diagnosis.assessments import services
+    from diagnosis.assessments import reviews, services, sharing
     from diagnosis.demo import demo_payload
     from diagnosis.reports.web.storage import render_and_store
 
@@ -219,6 +254,10 @@ def world(request, tmp_path_factory):
         users = {OWNER: owner, OTHER_ENTERPRISE: other,
                  PROVIDER_SHARED: create_user("shared@example.com", PASSWORD, Role.PROVIDER, organization="已分享服务商"),
                  PROVIDER_UNSHARED: create_user("unshared@example.com", PASSWORD, Role.PROVIDER, organization="未分享服务商"),
+                 PROVIDER_UNAPPROVED: create_user("unapproved@example.com", PASSWORD, Role.PROVIDER,
+                                                  organization="待审核服务商"),
+                 PROVIDER_REVOKED: create_user("revoked@example.com", PASSWORD, Role.PROVIDER,
+                                               organization="已撤销服务商"),
                  BUREAU_IN: create_user("jingkai@example.com", PASSWORD, Role.BUREAU, area=_area("jingkai")),
                  BUREAU_OUT: create_user("changge@example.com", PASSWORD, Role.BUREAU, area=_area("changge")),
                  CITY_BUREAU: create_user("city@example.com", PASSWORD, Role.BUREAU),
@@ -227,16 +266,25 @@ def world(request, tmp_path_factory):
         submitted = services.start_diagnosis(owner)
         services.save_stage(submitted, {"profile": payload["profile"], "answers": payload["answers"]})
         services.submit(submitted)
-        services.share_with(submitted, users[PROVIDER_SHARED])
-        services.add_review(submitted, users[PROVIDER_SHARED], "经现场核查，建议优先推进设备联网。")
+        sharing.share_with(submitted, users[PROVIDER_SHARED])
+        sharing.share_with(submitted, users[PROVIDER_UNAPPROVED])       # shared, then its approval withdrawn
+        users[PROVIDER_UNAPPROVED].provider_organization.status = "pending"
+        revoked = sharing.share_with(submitted, users[PROVIDER_REVOKED])
+        sharing.revoke(revoked, owner)
+        extra = ProviderOrganization(name="矩阵待审核服务商", status="pending")
+        db.session.add(extra)
+        db.session.commit()
+        reviews.add_review(submitted, users[PROVIDER_SHARED], "经现场核查，建议优先推进设备联网。")
         saved = os.environ.get("REPORT_PARALLEL")
         os.environ["REPORT_PARALLEL"] = "0"        # one render, in this process; then served from storage
         try:
-            render_and_store(submitted)
+            stored = render_and_store(submitted)
         finally:
             os.environ.pop("REPORT_PARALLEL") if saved is None else os.environ.__setitem__("REPORT_PARALLEL", saved)
         draft = services.start_diagnosis(owner)
-        ids = {SUBMITTED: submitted.id, DRAFT: draft.id, MISSING: draft.id + 1000}
+        ids = {SUBMITTED: submitted.id, DRAFT: draft.id, MISSING: draft.id + 1000, "REVOKED SHARE": revoked.id,
+               "EXTRA ORGANIZATION": extra.id,
+               "SHARED ORGANIZATION": users[PROVIDER_SHARED].provider_organization_id, "STORED REPORT": stored.id}
         world = World(app, {role: (u.email, u.id) for role, u in users.items()}, ids, payload)
         db.session.remove()
     yield world
@@ -272,22 +320,22 @@ class Caller:
         return response.get_json()["token"]
 
     def request(self, entry: Entry, obj: str | None):
-        params = dict(entry.params)
+        params = {k: self.world.ids.get(v, v) for k, v in entry.params.items()}
         if obj is not None:
             params["diagnosis_id"] = self.world.ids[obj]
         with self.world.app.test_request_context():
             url = url_for(entry.endpoint, **params)
         kwargs = {}
         if entry.data is not None:
-            kwargs["data"] = {k: (str(self.world.users[PROVIDER_SHARED][1]) if v == "SHARED" else v)
-                              for k, v in entry.data.items()}
+            shared_org = self.world.ids["SHARED ORGANIZATION"]
+            kwargs["data"] = {k: (str(shared_org) if v == "SHARED" else v) for k, v in entry.data.items()}
         if entry.json == "OWN CREDENTIALS":
             kwargs["json"] = {"email": self.email if self.role != ANONYMOUS else "nobody@example.com",
                               "password": PASSWORD if self.role != ANONYMOUS else "wrong-pass-1"}
         elif entry.json == "DEMO PAYLOAD":
             kwargs["json"] = self.world.demo_payload
         elif entry.json is not None:
-            kwargs["json"] = entry.json
+            kwargs["json"] = {k: ([self.world.ids[v]] if v == "SHARED ORGANIZATION" else v) for k, v in entry.json.items()}
         if entry.api and self.role != ANONYMOUS:
             token = self.new_token() if entry.fresh_token else self.token
             kwargs["headers"] = {"Authorization": f"Bearer {token}"}

@@ -2,7 +2,7 @@
 from conftest import PASSWORD, submit_demo
 from test_report_storage import redis_url  # noqa: F401  (fixture)
 
-from diagnosis.assessments import services
+from diagnosis.assessments import sharing
 
 
 def token_for(client, user):
@@ -59,7 +59,7 @@ def test_a_diagnosis_the_caller_may_not_see_is_404(client, enterprise_user, othe
 
 def test_the_report_is_served_as_pdf_to_a_provider_it_was_shared_with(client, enterprise_user, provider_user):
     d = submit_demo(enterprise_user)
-    services.share_with(d, provider_user)
+    sharing.share_with(d, provider_user)
     response = client.get(f"/api/v1/diagnoses/{d.id}/report.pdf", headers=token_for(client, provider_user))
     assert response.status_code == 200 and response.data.startswith(b"%PDF")
 

@@ -9,7 +9,7 @@ from conftest import PASSWORD, login, submit_demo
 from test_accounts import registration
 
 from diagnosis.accounts.models import Enterprise, User
-from diagnosis.assessments import services
+from diagnosis.assessments import services, sharing
 from diagnosis.assessments.models import Review, Share
 from diagnosis.extensions import db
 from diagnosis.ids import MAX_ID, DatabaseIdConverter, database_id
@@ -50,7 +50,7 @@ def test_every_route_takes_its_integers_through_the_bounded_id_converter(app):
 @pytest.mark.parametrize("value", HUGE_IDS)
 def test_ids_beyond_the_integer_columns_are_404_on_every_route(app, enterprise_user, provider_user, value):
     submitted = submit_demo(enterprise_user)
-    services.share_with(submitted, provider_user)
+    sharing.share_with(submitted, provider_user)
     routes = list(id_routes(app))
     assert len(routes) >= 9
     for user in (enterprise_user, provider_user):
@@ -73,13 +73,14 @@ def test_an_id_from_a_form_in_range_is_read(app):
     assert database_id(" 42 ") == 42 and database_id(str(MAX_ID)) == MAX_ID
 
 
-@pytest.mark.parametrize("provider_id", [str(2**31), str(2**63), "9" * 40, "-3", "abc", "1\x01"])
-def test_sharing_with_a_provider_id_that_names_no_row_asks_to_choose_a_provider(client, enterprise_user, provider_user,
-                                                                                  provider_id):
+@pytest.mark.parametrize("organization_id", [str(2**31), str(2**63), "9" * 40, "-3", "abc", "1\x01"])
+def test_sharing_with_an_organization_id_that_names_no_row_asks_to_choose_a_provider(client, enterprise_user,
+                                                                                       provider_user, organization_id):
     submitted = submit_demo(enterprise_user)
     login(client, enterprise_user)
-    response = client.post(f"/diagnoses/{submitted.id}/share", data={"provider_id": provider_id}, follow_redirects=True)
-    assert response.status_code == 200 and "请选择服务商" in response.data.decode()
+    response = client.post(f"/diagnoses/{submitted.id}/share", data={"organization_id": organization_id},
+                           follow_redirects=True)
+    assert response.status_code == 200 and "请选择已审核通过的服务商" in response.data.decode()
     assert db.session.query(Share).count() == 0
 
 
@@ -107,7 +108,7 @@ def test_a_nul_in_the_enterprise_name_is_refused_and_nothing_is_registered(clien
 
 def test_a_nul_in_a_review_is_refused_and_no_review_is_stored(client, enterprise_user, provider_user):
     submitted = submit_demo(enterprise_user)
-    services.share_with(submitted, provider_user)
+    sharing.share_with(submitted, provider_user)
     login(client, provider_user)
     response = client.post(f"/provider/diagnoses/{submitted.id}/review", data={"opinion": "建议先做设备联网\x00"})
     assert response.status_code == 400
@@ -132,7 +133,7 @@ def test_a_nul_in_an_api_query_parameter_is_a_json_400_naming_it(client):
 def test_every_form_post_refuses_a_nul_with_400(app, enterprise_user, provider_user):
     """Whatever the route and field: the check runs once for every request, before any view."""
     submitted = submit_demo(enterprise_user)
-    services.share_with(submitted, provider_user)
+    sharing.share_with(submitted, provider_user)
     posts = [rule for rule in app.url_map.iter_rules() if "POST" in rule.methods and not rule.rule.startswith("/api/")]
     assert len(posts) >= 8
     for user in (None, enterprise_user, provider_user):

@@ -5,7 +5,7 @@ import pytest
 from conftest import login, submit_demo
 from flask import render_template
 
-from diagnosis.assessments import services
+from diagnosis.assessments import reviews, services, sharing
 from diagnosis.assessments.stages import stages
 
 
@@ -49,10 +49,11 @@ def test_server_errors_carry_the_security_headers(app):
 
 def test_the_share_and_review_forms_cannot_be_framed(client, enterprise_user, provider_user):
     diagnosis = submit_demo(enterprise_user)
-    services.share_with(diagnosis, provider_user)
-    for user, form in ((enterprise_user, "/share"), (provider_user, "/review")):
+    sharing.share_with(diagnosis, provider_user)
+    for user, url, form in ((enterprise_user, f"/diagnoses/{diagnosis.id}", "/share"),
+                            (provider_user, f"/provider/diagnoses/{diagnosis.id}/review", 'name="opinion"')):
         login(client, user)
-        response = client.get(f"/diagnoses/{diagnosis.id}")
+        response = client.get(url)
         assert form in response.get_data(as_text=True)
         assert_secure_headers(response)
         client.post("/logout")
@@ -114,17 +115,20 @@ def inline_code(html: str) -> list[str]:
 def pages(client, enterprise_user, provider_user, city_bureau_user):
     """Every page of the site as its users see it: (name, html)."""
     submitted = submit_demo(enterprise_user)
-    services.share_with(submitted, provider_user)
-    services.add_review(submitted, provider_user, "建议先做设备联网，再上 MES 系统。")
+    sharing.share_with(submitted, provider_user)
+    reviews.add_review(submitted, provider_user, "建议先做设备联网，再上 MES 系统。")
     draft = services.start_diagnosis(enterprise_user)
-    out = [(url, client.get(url).get_data(as_text=True)) for url in ("/", "/login", "/register", "/no-such-page")]
+    out = [(url, client.get(url).get_data(as_text=True))
+           for url in ("/", "/login", "/register", "/provider/register", "/no-such-page")]
     login(client, enterprise_user)
-    urls = ["/enterprise", f"/diagnoses/{submitted.id}", f"/diagnoses/{draft.id}/submit"]
+    urls = ["/enterprise", f"/diagnoses/{submitted.id}", f"/diagnoses/{draft.id}/submit", "/provider/directory",
+            "/notifications/"]
     urls += [f"/diagnoses/{draft.id}/stages/{stage.key}" for stage in stages(services.documents(draft))]
     out += [(url, client.get(url, follow_redirects=True).get_data(as_text=True)) for url in urls]
     client.post("/logout")
     for user, url in ((provider_user, "/provider/"), (provider_user, f"/diagnoses/{submitted.id}"),
-                      (city_bureau_user, "/bureau/")):
+                      (provider_user, f"/provider/diagnoses/{submitted.id}/review"),
+                      (city_bureau_user, "/bureau/"), (city_bureau_user, "/provider/organizations")):
         login(client, user)
         out.append((f"{url} ({user.role.value})", client.get(url).get_data(as_text=True)))
         client.post("/logout")

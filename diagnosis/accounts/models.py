@@ -5,7 +5,7 @@ import secrets
 from datetime import datetime, timezone
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, DateTime, ForeignKey, String
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -49,6 +49,31 @@ class Enterprise(db.Model):
     industry: Mapped[Industry] = relationship()
 
 
+class ProviderOrganization(db.Model):
+    """A solution provider (服务商) company. It registers itself; an admin or the city bureau approves
+    it. Its users see the diagnoses shared with it only while it is approved."""
+
+    __tablename__ = "provider_organization"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    # Organizations made by ``create-user --organization`` (operators) have no code on file.
+    credit_code: Mapped[str | None] = mapped_column(String(18), unique=True)
+    service_areas: Mapped[list[str]] = mapped_column(JSON, default=list)     # area codes; empty: whole city
+    specialties: Mapped[list[str]] = mapped_column(JSON, default=list)       # keys of providers.specialties
+    contact_name: Mapped[str] = mapped_column(String(60), default="")
+    contact_phone: Mapped[str] = mapped_column(String(20), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)   # pending|approved|rejected
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decision_note: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    @property
+    def approved(self) -> bool:
+        return self.status == "approved"
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "user_account"
 
@@ -61,6 +86,8 @@ class User(UserMixin, db.Model):
     enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprise.id"), index=True)
     area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"))
     organization: Mapped[str] = mapped_column(String(200), default="")
+    # A provider user belongs to one provider organization (``organization`` keeps its name).
+    provider_organization_id: Mapped[int | None] = mapped_column(ForeignKey("provider_organization.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Part of the id a login session stores (``get_id``): replacing it ends every session of the
     # user at once (logout, password change), and a session cannot be forged from the user id alone.
@@ -69,6 +96,7 @@ class User(UserMixin, db.Model):
 
     enterprise: Mapped[Enterprise | None] = relationship()
     area: Mapped[Area | None] = relationship()
+    provider_organization: Mapped[ProviderOrganization | None] = relationship()
 
     def get_id(self) -> str:  # Flask-Login: what the session cookie holds
         return f"{self.id}:{self.session_token}"

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from ..extensions import db
 from ..reference.models import Area, Industry
 from .credit_code import credit_code_problem, normalize
-from .models import ApiToken, Enterprise, Role, User, new_session_token, utcnow
+from .models import ApiToken, Enterprise, ProviderOrganization, Role, User, new_session_token, utcnow
 from .passwords import hash_password, password_problem, verify_nobody
 
 
@@ -99,10 +99,23 @@ def create_user(email: str, password: str, role: Role, name: str = "", organizat
         raise AccountError("password", problem)
     user = User(email=email.strip().lower(), name=name or email.split("@")[0], role=role,
                 organization=organization, area=area, enterprise=enterprise)
+    if role == Role.PROVIDER and organization.strip():
+        user.provider_organization = provider_organization(organization)
     user.set_password(password)
     db.session.add(user)
     db.session.commit()
     return user
+
+
+def provider_organization(name: str) -> ProviderOrganization:
+    """The provider organization of this name; created approved if missing (an operator creating a
+    provider account vouches for it: ``diagnosis create-user --role provider --organization``)."""
+    name = name.strip()
+    org = db.session.scalar(select(ProviderOrganization).where(ProviderOrganization.name == name))
+    if org is None:
+        org = ProviderOrganization(name=name, status="approved", decided_at=utcnow(), decision_note="运维创建")
+        db.session.add(org)
+    return org
 
 
 def authenticate(email: str, password: str) -> User | None:

@@ -18,6 +18,7 @@ from ..scoring import consistency
 from ..scoring.engine import parts_of
 from ..scoring.figures import compile_figures
 from ..scoring.profile import fields as profile_fields
+from . import openapi_providers
 from .limits import BODY_MAX, EMAIL_MAX
 
 _NO_NUL = "^[^\\x00]*$"
@@ -289,6 +290,7 @@ def openapi_document(library: Library) -> dict:
                     "by_industry": {"type": "array", "items": ref("CoverageRow")}}),
                 "ReportPending": _obj(["status", "retry_after"], {
                     "status": {"type": "string"}, "retry_after": {"type": "integer"}}),
+                **openapi_providers.SCHEMAS,
             },
         },
         "paths": {
@@ -351,5 +353,8 @@ def openapi_document(library: Library) -> dict:
                               "202": _json(ref("ReportPending"), "正在后台生成，稍后重试", retry_after),
                               "400": bad_query, "401": unauthorized, "404": _err("不存在，或调用者无权查看"),
                               "409": _err("尚未提交，不能生成报告"), "503": unavailable}}},
+            **openapi_providers.paths({"bearer": bearer, "diagnosis_id": diagnosis_id, "err": _err,
+                                       "bad_query": bad_query, "unauthorized": unauthorized,
+                                       "unavailable": unavailable, "too_large": too_large, "not_json": not_json}),
         },
     }

@@ -225,3 +225,6 @@ def coverage():
 @bp.get("/openapi.json")
 def openapi():
     return jsonify(openapi_document(catalog.library()))
+
+
+from . import providers  # noqa: E402,F401  (sharing and review endpoints on this blueprint)

@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, DateTime, ForeignKey, String, Table, Text, UniqueConstraint, func, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..accounts.models import Enterprise, User, utcnow
+from ..accounts.models import Enterprise, ProviderOrganization, User, utcnow
 from ..extensions import db
 
 DRAFT = "draft"
@@ -52,6 +52,8 @@ class Diagnosis(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # A revision (after a provider asked for clarification) names the diagnosis it revises.
+    revision_of_id: Mapped[int | None] = mapped_column(ForeignKey("diagnosis.id"))
     # Optimistic concurrency: every write of a draft (a stage save, the submission) adds one to the
     # version, and only if the version it read is still the stored one; ``field_versions`` maps
     # "profile.<key>" / "answers.<id>" to the version that last changed that value, so a page
@@ -116,29 +118,63 @@ class DiagnosisResult(db.Model):
 
 
 class Share(db.Model):
-    """An enterprise shares a submitted diagnosis with a solution provider."""
+    """An enterprise shares a submitted diagnosis with a provider organization (all its users see it
+    while the share is active and the organization approved). Revoking keeps the row."""
 
     __tablename__ = "diagnosis_share"
-    __table_args__ = (UniqueConstraint("diagnosis_id", "provider_id", name="uq_diagnosis_share_pair"),)
+    __table_args__ = (UniqueConstraint("diagnosis_id", "organization_id", name="uq_diagnosis_share_pair"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     diagnosis_id: Mapped[int] = mapped_column(ForeignKey("diagnosis.id", ondelete="CASCADE"), index=True)
-    provider_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("provider_organization.id"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    last_opened_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 
     diagnosis: Mapped[Diagnosis] = relationship()
-    provider: Mapped[User] = relationship()
+    organization: Mapped[ProviderOrganization] = relationship()
+    last_opened_by: Mapped[User | None] = relationship(foreign_keys=[last_opened_by_id])
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None
+
+
+REVIEW_DRAFT, REVIEW_PUBLISHED, REVIEW_RETURNED = "draft", "published", "returned"
 
 
 class Review(db.Model):
-    """A solution provider's opinion on a shared diagnosis."""
+    """A provider organization's review of a shared diagnosis.
+
+    Each organization has at most one draft (updated in place while the provider writes); publishing
+    it, or returning the diagnosis for clarification, turns the draft into a numbered version
+    (``version``, per diagnosis) that is never changed again: earlier versions are kept.
+    ``domains``: maturity element -> opinion; ``verifications``: answer key -> {"status": "verified" |
+    "disputed", "comment", "found"}; ``recommendations``: {"decisions": {id: {"decision": "accepted" |
+    "rejected", "reason"}}, "added": [catalog ids]}; ``verified``: the levels recomputed on the verified
+    answers, stored when the version is made.
+    """
 
     __tablename__ = "diagnosis_review"
+    __table_args__ = (UniqueConstraint("diagnosis_id", "version", name="uq_diagnosis_review_version"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     diagnosis_id: Mapped[int] = mapped_column(ForeignKey("diagnosis.id", ondelete="CASCADE"), index=True)
+    organization_id: Mapped[int | None] = mapped_column(ForeignKey("provider_organization.id"), index=True)
     provider_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    status: Mapped[str] = mapped_column(String(20), default=REVIEW_PUBLISHED)
+    version: Mapped[int | None] = mapped_column()
     opinion: Mapped[str] = mapped_column(Text)
+    domains: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    verifications: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    recommendations: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    verified: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     provider: Mapped[User] = relationship()
+    organization: Mapped[ProviderOrganization | None] = relationship()

@@ -20,7 +20,7 @@ from ..scoring import ScoreInputError, score_answers
 from ..scoring.engine import Reference, validate_answers
 from ..scoring.profile import validate_profile
 from . import result_json, signals
-from .models import (DRAFT, SUBMISSION, SUBMITTED, Diagnosis, DiagnosisResult, QuestionnaireVersion, Review, Share,
+from .models import (DRAFT, SUBMISSION, SUBMITTED, Diagnosis, DiagnosisResult, QuestionnaireVersion,
                      diagnosis_instruments)
 from .stages import (UNANSWERED, CmmmProgress, Docs, cmmm_progress, cmmm_prunable, first_incomplete, missing_in_stage,
                      stages)
@@ -72,7 +72,11 @@ def documents(diagnosis: Diagnosis) -> Docs:
     return Docs(suite=suite, profile=profile, parts=parts, upgrades=upgrades[0] if upgrades else None)
 
 
-def start_diagnosis(user: User, questionnaire_key: str = DEFAULT_QUESTIONNAIRE) -> Diagnosis:
+def start_diagnosis(user: User, questionnaire_key: str = DEFAULT_QUESTIONNAIRE,
+                    revision_of: Diagnosis | None = None) -> Diagnosis:
+    """A new draft carrying the enterprise's last profile over; a revision (``revision_of``, e.g.
+    after a provider asked for clarification) copies that diagnosis's profile and answers, which
+    stays as it was."""
     if user.role != Role.ENTERPRISE or user.enterprise is None:
         raise DiagnosisError("只有企业用户可以开始诊断")
     lib = catalog.library()
@@ -80,9 +84,11 @@ def start_diagnosis(user: User, questionnaire_key: str = DEFAULT_QUESTIONNAIRE) 
     if suite is None or suite.kind != "suite":
         raise DiagnosisError(f"未知的诊断类型 {questionnaire_key!r}")
     docs = [suite, lib.single("profile")] + [lib[key] for key in suite.data["parts"]]
-    profile = _starting_profile(user)
+    profile = dict(revision_of.profile) if revision_of is not None else _starting_profile(user)
+    answers = dict(revision_of.answers) if revision_of is not None else {}
     diagnosis = Diagnosis(enterprise=user.enterprise, created_by=user, questionnaire_key=suite.key,
-                          status=DRAFT, profile=profile, answers={},
+                          status=DRAFT, profile=profile, answers=answers,
+                          revision_of_id=revision_of.id if revision_of is not None else None,
                           instruments=[catalog.pin(d) for d in docs])
     db.session.add(diagnosis)
     db.session.commit()
@@ -392,34 +398,6 @@ def rescore(diagnosis: Diagnosis) -> DiagnosisResult | None:
     db.session.add(row)
     db.session.commit()
     return row
-
-
-def share_with(diagnosis: Diagnosis, provider: User) -> Share:
-    if diagnosis.status != SUBMITTED:
-        raise DiagnosisError("提交后才能分享给服务商")
-    if provider.role != Role.PROVIDER:
-        raise DiagnosisError("只能分享给服务商账号")
-    existing = db.session.scalar(select(Share).filter_by(diagnosis_id=diagnosis.id, provider_id=provider.id))
-    if existing:
-        return existing
-    share = Share(diagnosis=diagnosis, provider=provider)
-    db.session.add(share)
-    db.session.commit()
-    return share
-
-
-def add_review(diagnosis: Diagnosis, provider: User, opinion: str) -> Review:
-    opinion = (opinion or "").strip()
-    if len(opinion) < 10:
-        raise DiagnosisError("诊断意见至少 10 个字")
-    review = Review(diagnosis_id=diagnosis.id, provider=provider, opinion=opinion)
-    db.session.add(review)
-    db.session.commit()
-    return review
-
-
-def latest_review(diagnosis: Diagnosis) -> Review | None:
-    return db.session.scalar(select(Review).where(Review.diagnosis_id == diagnosis.id).order_by(Review.id.desc()).limit(1))
 
 
 def pinned_versions(diagnosis: Diagnosis) -> list[QuestionnaireVersion]:

@@ -3,15 +3,15 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from .. import access, catalog
-from ..accounts.models import Role, User
+from ..accounts.models import Role
 from ..extensions import db
 from ..ids import database_id
 from ..roles import role_required
 from ..scoring import ScoreInputError
-from . import confirmation, services, signals
+from ..providers import services as provider_services
+from . import confirmation, reviews, services, sharing, signals
 from .forms import StagePage, attach_conflicts, attach_error, collect, conflict_message, specs_for
 from .models import Diagnosis
 from .stages import LEVEL_NAMES, cmmm_progress, stage_by_key, stages
@@ -29,7 +29,8 @@ def home():
     suites = [d for d in catalog.library().of_kind("suite")]
     suites.sort(key=lambda d: d.key != services.DEFAULT_QUESTIONNAIRE)
     return render_template("enterprise/home.html", drafts=drafts, submitted=submitted, suites=suites,
-                           progress={d.id: services.progress(d) for d in drafts})
+                           progress={d.id: services.progress(d) for d in drafts},
+                           returned={d.id for d in submitted if reviews.latest_return(d)})
 
 
 @bp.route("/diagnoses/new", methods=["POST"])
@@ -238,12 +239,17 @@ def result(diagnosis_id: int):
     diagnosis = access.viewable_or_404(current_user, diagnosis_id)
     if not diagnosis.is_submitted:
         return redirect(url_for(".resume", diagnosis_id=diagnosis.id))
-    providers = []
-    if access.can_share(current_user, diagnosis):
-        providers = db.session.scalars(select(User).where(User.role == Role.PROVIDER, User.active.is_(True)).order_by(User.organization)).all()
-    return render_template("enterprise/result.html", diagnosis=diagnosis, providers=providers,
-                           can_share=access.can_share(current_user, diagnosis),
-                           can_review=access.can_review(current_user, diagnosis),
+    can_share = access.can_share(current_user, diagnosis)
+    shares, organizations = [], []
+    if can_share:
+        shares = sharing.shares_of(diagnosis)
+        active = {s.organization_id for s in shares if s.active}
+        organizations = [o for o in provider_services.directory() if o.id not in active]
+    else:
+        sharing.opened(diagnosis, current_user, ip=request.remote_addr or "")
+    return render_template("enterprise/result.html", diagnosis=diagnosis, organizations=organizations,
+                           shares=shares, can_share=can_share, can_review=access.can_review(current_user, diagnosis),
+                           returned=reviews.latest_return(diagnosis) if can_share else None,
                            **signals.result_page_context(diagnosis))
 
 
@@ -253,14 +259,41 @@ def share(diagnosis_id: int):
     diagnosis = access.viewable_or_404(current_user, diagnosis_id)
     if not access.can_share(current_user, diagnosis):
         abort(404)
-    provider_id = request.form.get("provider_id", type=database_id)
-    provider = db.session.get(User, provider_id) if provider_id else None
+    ids = request.form.getlist("organization_id", type=database_id)    # ids that are no database id: left out
+    organizations = [o for o in (provider_services.approved_organization(i) for i in ids) if o is not None]
+    if not organizations:
+        flash("请选择已审核通过的服务商", "danger")
+        return redirect(url_for(".result", diagnosis_id=diagnosis.id))
     try:
-        if provider is None:
-            raise services.DiagnosisError("请选择服务商")
-        services.share_with(diagnosis, provider)
+        for org in organizations:
+            sharing.share_with(diagnosis, org, current_user)
     except services.DiagnosisError as exc:
         flash(exc.message, "danger")
     else:
-        flash(f"已分享给 {provider.organization or provider.name}。", "success")
+        flash(f"已分享给 {'、'.join(o.name for o in organizations)}。", "success")
     return redirect(url_for(".result", diagnosis_id=diagnosis.id))
+
+
+@bp.route("/diagnoses/<int:diagnosis_id>/shares/<int:share_id>/revoke", methods=["POST"])
+@role_required(Role.ENTERPRISE)
+def revoke_share(diagnosis_id: int, share_id: int):
+    diagnosis = access.viewable_or_404(current_user, diagnosis_id)
+    share_row = sharing.share_of(diagnosis, share_id) if access.can_share(current_user, diagnosis) else None
+    if share_row is None:
+        abort(404)
+    sharing.revoke(share_row, current_user)
+    flash(f"已撤销对 {share_row.organization.name} 的分享，对方不能再查看本诊断。", "success")
+    return redirect(url_for(".result", diagnosis_id=diagnosis.id))
+
+
+@bp.route("/diagnoses/<int:diagnosis_id>/revise", methods=["POST"])
+@role_required(Role.ENTERPRISE)
+def revise(diagnosis_id: int):
+    """Answer a provider's request for clarification: a new draft with the same answers (the
+    submitted diagnosis stays as it was)."""
+    diagnosis = access.viewable_or_404(current_user, diagnosis_id)
+    if not access.can_share(current_user, diagnosis):
+        abort(404)
+    revision = reviews.start_revision(diagnosis, current_user)
+    flash(f"已开始诊断 {diagnosis.number} 的修订：答案已带入，修改后重新提交；提交后将自动分享给原服务商。", "success")
+    return redirect(url_for(".resume", diagnosis_id=revision.id))

@@ -233,9 +233,19 @@ def row_link(page: Page, row_text: str, link_name: str) -> Locator:
     return page.get_by_role("row").filter(has_text=row_text).get_by_role("link", name=link_name)
 
 
-def share_with(page: Page, provider: str) -> None:
-    """On a result page: share the diagnosis with the provider whose name contains ``provider``."""
-    form = page.locator("form").filter(has_text="分享给服务商")
-    choice = form.get_by_role("combobox")
-    choice.select_option(value=_option_value(choice, provider))
-    form.get_by_role("button", name="分享").click()
+def share_with(page: Page, *organizations: str) -> None:
+    """On a result page: share the diagnosis with the approved provider organizations named."""
+    form = page.locator("form").filter(has_text="选择服务商")
+    for name in organizations:
+        form.get_by_label(name).check()
+    form.get_by_role("button", name="分享", exact=True).click()
+
+
+def check_answer(page: Page, key: str, result: str, found: str | None = None, comment: str = "") -> None:
+    """On the review page: mark an answer verified ("现场核实") or disputed ("有异议"), with the
+    rating found on site and a comment."""
+    page.get_by_label(f"{key} 核查结果").select_option(label=result)
+    if found is not None:
+        page.get_by_label(f"{key} 核实评分").select_option(label=found)
+    if comment:
+        page.get_by_label(f"{key} 核查说明").fill(comment)

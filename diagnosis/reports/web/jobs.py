@@ -63,14 +63,15 @@ def _rq_queue(app: Flask):
     return Queue(QUEUE, connection=_redis(app))
 
 
-def job_id(diagnosis_id: int, result_id: int, template: str) -> str:
-    return f"report-{diagnosis_id}-{result_id}-{template[:16]}"
+def job_id(diagnosis_id: int, result_id: int, template: str, review: str = "") -> str:
+    return f"report-{diagnosis_id}-{result_id}-{template[:16]}" + (f"-r{review}" if review else "")
 
 
 def _current_job_id(diagnosis) -> str:
     from ..engine.fingerprint import template_hash
+    from .storage import review_key
 
-    return job_id(diagnosis.id, diagnosis.result.id, template_hash())
+    return job_id(diagnosis.id, diagnosis.result.id, template_hash(), review_key(diagnosis))
 
 
 def rq_enqueue(app: Flask, diagnosis):

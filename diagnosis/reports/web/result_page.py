@@ -8,12 +8,15 @@ from __future__ import annotations
 from typing import Any
 
 from ... import catalog
-from ...assessments import services
+from ...assessments import reviews, services
 from ...assessments.models import Diagnosis
 from ...scoring.labels import CONSISTENCY_RULE, STANDING_RULE, Labels, indicator_rows, plan_status, policy
 from ..content import charts
 from ..content.chapters.method import version_words
 from .inputs import report_number
+from ..content.chapters import review as review_chapter
+from .inputs import review_input
+from .storage import stored_reports
 from .peers import peer_averages
 
 WEB_CHART_WIDTH = 440
@@ -44,6 +47,7 @@ def result_page_context(diagnosis: Diagnosis) -> dict[str, Any]:
     lib = catalog.library()
     docs = services.documents(diagnosis)
     targets = lib.of_kind("targets")
+    review = reviews.latest_review(diagnosis)
     submitted_on = (diagnosis.submitted_at or diagnosis.created_at).date()
     return {
         "labels": Labels.of(lib),
@@ -62,8 +66,9 @@ def result_page_context(diagnosis: Diagnosis) -> dict[str, Any]:
         "sme_charts": sme_charts(sme) if sme else None,
         "radar": maturity_radar(cmmm, peers) if cmmm else None,
         "recommendations": data.get("recommendations", []),
-        "review": services.latest_review(diagnosis),
+        "review": review_chapter.build(review_input(diagnosis, review)) if review else None,
         "versions": services.pinned_versions(diagnosis),
         "scoring_version_words": version_words(data.get("scoring_version") or ""),
         "report_number": report_number(diagnosis.number, diagnosis.result.sequence),
+        "stored_reports": stored_reports(diagnosis),
     }

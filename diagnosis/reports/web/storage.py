@@ -1,4 +1,5 @@
-"""Rendered reports, stored by (result, template hash): served from storage after the first render."""
+"""Rendered reports, stored by (result, template hash, review version): served from storage after
+the first render. A new published review makes a new report; the earlier ones stay retrievable."""
 from __future__ import annotations
 
 import logging
@@ -6,6 +7,7 @@ import logging
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from ...assessments import reviews
 from ...assessments.models import Diagnosis
 from ...extensions import db
 from ..engine.fingerprint import template_hash
@@ -31,12 +33,25 @@ def render_pdf(data, exclusive: bool = False) -> bytes:
     return engine_render(data, exclusive=exclusive)
 
 
+def review_key(diagnosis: Diagnosis) -> str:
+    """The published review version the report prints: its row id ("" when there is none)."""
+    review = reviews.latest_review(diagnosis)
+    return str(review.id) if review is not None else ""
+
+
 def stored_report(diagnosis: Diagnosis) -> StoredReport | None:
     result = diagnosis.result
     if result is None:
         return None
     return db.session.scalar(select(StoredReport).where(
-        StoredReport.result_id == result.id, StoredReport.template_hash == template_hash()))
+        StoredReport.result_id == result.id, StoredReport.template_hash == template_hash(),
+        StoredReport.review_key == review_key(diagnosis)))
+
+
+def stored_reports(diagnosis: Diagnosis) -> list[StoredReport]:
+    """Every report stored for the diagnosis, newest first (earlier ones as they were rendered)."""
+    return list(db.session.scalars(select(StoredReport).where(StoredReport.diagnosis_id == diagnosis.id)
+                                   .order_by(StoredReport.id.desc())))
 
 
 def render_and_store(diagnosis: Diagnosis, exclusive: bool = False) -> StoredReport:
@@ -48,13 +63,14 @@ def render_and_store(diagnosis: Diagnosis, exclusive: bool = False) -> StoredRep
         return existing
     result = diagnosis.result
     key = template_hash()
+    reviewed = review_key(diagnosis)
     try:
         pdf = render_pdf(report_input(diagnosis, result), exclusive=exclusive)
     except Exception as error:
         log.exception("report of diagnosis %s could not be rendered", diagnosis.id)
         raise ReportUnavailable(diagnosis.id, f"{type(error).__name__}: {error}") from error
     row = StoredReport(diagnosis_id=diagnosis.id, result_id=result.id, scoring_version=result.scoring_version,
-                       template_hash=key, size=len(pdf), pdf=pdf)
+                       template_hash=key, review_key=reviewed, size=len(pdf), pdf=pdf)
     db.session.add(row)
     try:
         db.session.commit()

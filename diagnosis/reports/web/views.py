@@ -12,14 +12,14 @@ import logging
 import re
 from urllib.parse import quote
 
-from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ... import access
-from ...assessments import signals
+from ...assessments import sharing, signals
 from . import jobs
 from .result_page import result_page_context
-from .storage import ReportUnavailable, render_and_store, stored_report
+from .storage import ReportUnavailable, render_and_store, stored_report, stored_reports
 
 log = logging.getLogger(__name__)
 
@@ -113,12 +113,24 @@ def download(diagnosis_id: int):
     diagnosis = access.viewable_or_404(current_user, diagnosis_id)
     if not diagnosis.is_submitted:
         return render_template("errors/message.html", title="尚未提交", message="提交诊断后才能生成报告。"), 409
+    sharing.opened(diagnosis, current_user, ip=request.remote_addr or "", what="report")
     pdf, pending = report_or_pending(diagnosis)
     if pdf is not None:
         return pdf_response(diagnosis, pdf)
     return render_template("reports/pending.html", diagnosis=diagnosis,
                            status_url=url_for(".status", diagnosis_id=diagnosis.id)), 202, \
         {"Retry-After": str(RETRY_AFTER_SECONDS)}
+
+
+@bp.route("/diagnoses/<int:diagnosis_id>/reports/<int:report_id>.pdf")
+@login_required
+def stored(diagnosis_id: int, report_id: int):
+    """An earlier stored report, exactly as it was rendered (e.g. before a new review version)."""
+    diagnosis = access.viewable_or_404(current_user, diagnosis_id)
+    row = next((r for r in stored_reports(diagnosis) if r.id == report_id), None)
+    if row is None:
+        abort(404)
+    return pdf_response(diagnosis, row.pdf)
 
 
 @bp.route("/diagnoses/<int:diagnosis_id>/report/status")

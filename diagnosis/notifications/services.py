@@ -1,0 +1,65 @@
+"""Writing and reading notifications. Each recipient is checked with ``access.can_view`` when the
+notification is made: nobody is told about a diagnosis they may not open."""
+from __future__ import annotations
+
+from flask import has_request_context, url_for
+from sqlalchemy import func, select, update
+
+from .. import access, mail
+from ..accounts.models import ProviderOrganization, Role, User, utcnow
+from ..extensions import db
+from .models import Notification
+
+KINDS = {"share": "新的分享", "review": "服务商意见已发布", "returned": "服务商请求补充说明", "revision": "企业提交了修订"}
+
+
+def _url(diagnosis) -> str:
+    if has_request_context():
+        return url_for("enterprise.result", diagnosis_id=diagnosis.id)
+    return f"/diagnoses/{diagnosis.id}"
+
+
+def notify(users: list[User], diagnosis, kind: str, text: str) -> list[Notification]:
+    """One notification per user who may see ``diagnosis`` (others are skipped), mailed as well
+    when an SMTP server is configured."""
+    made = []
+    for user in users:
+        if not user.active or not access.can_view(user, diagnosis):
+            continue
+        note = Notification(user_id=user.id, kind=kind, diagnosis_id=diagnosis.id, text=text[:500],
+                            url=_url(diagnosis))
+        db.session.add(note)
+        made.append((user, note))
+    db.session.commit()
+    if mail.configured():
+        for user, note in made:
+            mail.send(user.email, f"智造诊断 · {KINDS.get(kind, kind)}", f"{note.text}\n\n查看：{note.url}\n")
+    return [note for _, note in made]
+
+
+def notify_organization(org: ProviderOrganization, diagnosis, kind: str, text: str) -> list[Notification]:
+    users = db.session.scalars(select(User).where(User.provider_organization_id == org.id,
+                                                  User.role == Role.PROVIDER)).all()
+    return notify(list(users), diagnosis, kind, text)
+
+
+def notify_enterprise(diagnosis, kind: str, text: str) -> list[Notification]:
+    users = db.session.scalars(select(User).where(User.enterprise_id == diagnosis.enterprise_id,
+                                                  User.role == Role.ENTERPRISE)).all()
+    return notify(list(users), diagnosis, kind, text)
+
+
+def unread_count(user: User) -> int:
+    return db.session.scalar(select(func.count(Notification.id)).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
+
+
+def recent(user: User, limit: int = 100) -> list[Notification]:
+    return list(db.session.scalars(select(Notification).where(Notification.user_id == user.id)
+                                   .order_by(Notification.id.desc()).limit(limit)))
+
+
+def mark_all_read(user: User) -> None:
+    db.session.execute(update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+                       .values(read_at=utcnow()))
+    db.session.commit()
