@@ -322,3 +322,11 @@ def test_every_estimate_has_its_basis_in_the_catalog():
     for up in UPGRADES["upgrades"]:
         basis = estimate_basis(LIB, up["id"])
         assert basis["investment"] and basis["payback"] or up["estimate"].get("payback") is None
+
+
+def test_a_plant_at_level_five_is_not_told_to_assess_toward_a_next_level():
+    top = {**ELECTRICAL_LEADER, "answers": {**ELECTRICAL_LEADER["answers"],
+                                            **cmmm_answers({1: 1.0, 2: 1.0, 3: 1.0, 4: 1.0, 5: 1.0})}}
+    result = score(top)
+    assert result["cmmm"]["level"] == 5
+    assert "cmmm-assessment" not in {r["id"] for r in result["recommendations"]}
