@@ -104,3 +104,17 @@ def test_a_result_stored_by_the_previous_engine_still_renders(client, enterprise
     login(client, enterprise_user)
     page = client.get(f"/diagnoses/{d.id}")
     assert page.status_code == 200 and "改造升级路线图" in page.data.decode()
+
+
+def test_the_provider_reviewing_sees_the_flags_and_the_explanation_as_what_to_check_on_site(
+        client, enterprise_user, provider_user):
+    from diagnosis.assessments import confirmation, sharing
+    d = draft_with_inflated_q11(enterprise_user)
+    note = "含当年新建厂房的自动化投入"
+    confirmation.submit_explained(d, services.documents(d), {"implied-Q11": note})
+    sharing.share_with(d, provider_user, enterprise_user)
+    login(client, provider_user)
+    queue = client.get("/provider/").data.decode()
+    assert "答案核对 1 项" in queue
+    page = client.get(f"/provider/diagnoses/{d.id}/review").data.decode()
+    assert "现场核查的重点" in page and note in page
