@@ -102,9 +102,6 @@ class EnterpriseDetails:
     above_scale: bool
 
 
-EDITABLE = ("contact_name", "contact_phone", "area_id", "industry_code", "above_scale")
-
-
 def update_enterprise(user: User, details: EnterpriseDetails, ip: str = "") -> list[str]:
     """Write the enterprise's details; returns the names of the fields that changed (audited with
     their old and new values; nothing is written when none did)."""
