@@ -2,6 +2,7 @@
 import re
 
 from conftest import login, submit_demo
+from test_races import at_once, browser_session, server  # noqa: F401  (the fixture)
 from sqlalchemy import select
 
 from diagnosis.assessments.models import Diagnosis
@@ -84,3 +85,13 @@ def test_submitted_diagnoses_are_listed_newest_submission_first(client, enterpri
     page = client.get("/enterprise").data.decode()
     listed = re.findall(r"<td data-label=\"诊断编号\" class=\"nowrap\">(ZZ[\d-]+)</td>", page)
     assert listed == [older.number, newer.number]
+
+
+
+def test_two_clicks_arriving_at_once_make_one_draft(server, enterprise_user):
+    tab = browser_session(server, enterprise_user.email)
+    for _ in range(3):                                   # several rounds: races are not deterministic
+        answers = at_once([lambda: tab.post("/diagnoses/new", {"questionnaire": "zhizao-2024"})] * 4)
+        assert [status for status, _, _ in answers] == [302] * 4
+        db.session.expire_all()
+        assert len(drafts()) == 1

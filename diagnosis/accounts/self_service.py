@@ -7,6 +7,7 @@ without one the page sends the user to the administrator, who resets passwords.
 """
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 from flask import current_app, url_for
@@ -30,23 +31,36 @@ register_actions(**{
 RESET_SUBJECT = "智造诊断：重置密码"
 
 
-def request_reset(email: str, ip: str = "") -> None:
+def request_reset(email: str, ip: str = "") -> threading.Thread | None:
     """Mail a reset link to the active account with this email, if there is one and mail is set up.
-    Returns nothing either way: what the page says must not depend on it."""
+
+    What the page says must not depend on it, and neither may how long the answer takes: the
+    message is sent (and the request audited) in a background thread, after the same lookup either
+    way. Returns that thread (None when nothing is sent), for callers that wait for it."""
     if not mail.configured():
-        return
+        return None
     user = db.session.scalar(select(User).where(func.lower(User.email) == (email or "").strip().lower()))
     if user is None or not user.active:
-        return
+        return None
     link = url_for("auth.reset_password", token=reset_token(user), _external=True)
     hours = current_app.config.get("PASSWORD_RESET_HOURS", 2)
     body = (f"{user.name}，您好：\n\n有人（可能是您本人）申请重置智造诊断账号 {user.email} 的密码。"
             f"如需重置，请在 {hours:g} 小时内打开下面的链接设置新密码（链接只能使用一次）：\n\n{link}\n\n"
             f"如果不是您本人申请，请忽略本邮件，原密码仍然有效。\n")
-    if mail.send(user.email, RESET_SUBJECT, body):
-        # Whoever asked is not signed in (perhaps not the owner): no actor, the account is the target.
-        record(None, "account.reset_requested", enterprise=user.enterprise, target=user, ip=ip)
-        db.session.commit()
+    thread = threading.Thread(target=_send_reset, args=(current_app._get_current_object(), user.id, body, ip),
+                              name="password-reset-mail", daemon=True)
+    thread.start()
+    return thread
+
+
+def _send_reset(app, user_id: int, body: str, ip: str) -> None:
+    with app.app_context():
+        user = db.session.get(User, user_id)
+        if user is not None and mail.send(user.email, RESET_SUBJECT, body):
+            # Whoever asked is not signed in (perhaps not the owner): no actor, the account is the target.
+            record(None, "account.reset_requested", enterprise=user.enterprise, target=user, ip=ip)
+            db.session.commit()
+        db.session.remove()
 
 
 def reset_password(user: User, password: str, password2: str, ip: str = "") -> None:
@@ -86,9 +100,6 @@ class EnterpriseDetails:
     area_id: int
     industry_code: str
     above_scale: bool
-
-
-EDITABLE = ("contact_name", "contact_phone", "area_id", "industry_code", "above_scale")
 
 
 def update_enterprise(user: User, details: EnterpriseDetails, ip: str = "") -> list[str]:

@@ -9,11 +9,11 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import catalog
-from ..accounts.models import Role, User, utcnow
+from ..accounts.models import Enterprise, Role, User, utcnow
 from ..audit.services import record, register_actions
 from ..extensions import db
 from ..scoring import ScoreInputError, score_answers
@@ -102,6 +102,22 @@ def open_draft(user: User) -> Diagnosis | None:
     return db.session.scalar(select(Diagnosis).where(
         Diagnosis.enterprise_id == user.enterprise_id, Diagnosis.status == DRAFT
     ).order_by(Diagnosis.updated_at.desc(), Diagnosis.id.desc()).limit(1))
+
+
+def open_or_start(user: User, questionnaire_key: str = DEFAULT_QUESTIONNAIRE,
+                  another: bool = False) -> tuple[Diagnosis, bool]:
+    """The enterprise's open draft, or a new diagnosis when it has none or ``another`` is asked for
+    explicitly; and whether it is new. The enterprise's row is written (a no-op update) before
+    deciding, which locks it until the commit on PostgreSQL and takes SQLite's write lock, so two
+    clicks arriving at once make one draft, not two."""
+    if not another and user.enterprise_id is not None:
+        db.session.execute(update(Enterprise).where(Enterprise.id == user.enterprise_id)
+                           .values(id=Enterprise.id))
+        draft = open_draft(user)
+        if draft is not None:
+            db.session.commit()                 # ends the transaction holding the lock
+            return draft, False
+    return start_diagnosis(user, questionnaire_key), True
 
 
 def delete_draft(user: User, diagnosis: Diagnosis, ip: str = "") -> str:

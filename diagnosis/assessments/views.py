@@ -37,16 +37,17 @@ def home():
 @role_required(Role.ENTERPRISE)
 def new():
     # One open draft at a time: "开始诊断" leads to it; another one only when asked for explicitly.
-    draft = services.open_draft(current_user)
-    if draft is not None and request.form.get("another") != "1":
-        flash(f"您有一份尚未提交的诊断（{draft.number}），已为您打开，从上次中断处继续。"
-              f"如确需另开一份，请在首页点击“另开一份新的诊断”。", "info")
-        return redirect(url_for(".resume", diagnosis_id=draft.id))
     try:
-        diagnosis = services.start_diagnosis(current_user, request.form.get("questionnaire") or services.DEFAULT_QUESTIONNAIRE)
+        diagnosis, started = services.open_or_start(
+            current_user, request.form.get("questionnaire") or services.DEFAULT_QUESTIONNAIRE,
+            another=request.form.get("another") == "1")
     except services.DiagnosisError as exc:
         flash(exc.message, "danger")
         return redirect(url_for(".home"))
+    if not started:
+        flash(f"您有一份尚未提交的诊断（{diagnosis.number}），已为您打开，从上次中断处继续。"
+              f"如确需另开一份，请在首页点击“另开一份新的诊断”。", "info")
+        return redirect(url_for(".resume", diagnosis_id=diagnosis.id))
     first = stages(services.documents(diagnosis))[0]
     return redirect(url_for(".stage", diagnosis_id=diagnosis.id, stage_key=first.key))
 

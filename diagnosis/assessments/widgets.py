@@ -66,7 +66,11 @@ def _inputs(spec: "FieldSpec", parts: _Parts, raw: Any, invalid: bool = False) -
         ticked, head = {raw}, ""
     inline = " inline" if spec.kind == "cmmm" else ""
     items = "".join(on if value in ticked else off for value, off, on in parts.options)
-    return f'{head}<ul class="choices{inline}">{items}</ul>'
+    # The options are a group named by the question text, so a screen reader says what they answer.
+    role = "group" if spec.kind == "multi" else "radiogroup"
+    state = f' aria-invalid="true" aria-describedby="{spec.name}-errors"' if invalid else ""
+    return (f'{head}<div role="{role}" aria-labelledby="{spec.name}-label"{state}>'
+            f'<ul class="choices{inline}">{items}</ul></div>')
 
 
 def _parts(spec: "FieldSpec") -> _Parts:
@@ -76,10 +80,11 @@ def _parts(spec: "FieldSpec") -> _Parts:
         unit = f'<span class="muted">{escape(spec.unit)}</span>' if spec.unit else ""
         before, after = f'<label class="q" for="{name}">{label}</label><div class="number-input">', f"{unit}</div>"
     elif spec.kind == "cmmm":
-        before, after = f'<div class="q"><span class="item-id">{escape(spec.extra["id"])}</span>{label}</div>', ""
+        before = f'<div class="q" id="{name}-label"><span class="item-id">{escape(spec.extra["id"])}</span>{label}</div>'
+        after = ""
     else:
         badge = ' <span class="badge">可多选</span>' if spec.kind == "multi" else ""
-        before, after = f'<div class="q">{label}{badge}</div>', ""
+        before, after = f'<div class="q" id="{name}-label">{label}{badge}</div>', ""
     help_text = ""
     if spec.help:
         help_text = f'<div class="help">{"示例：" if spec.kind == "cmmm" else ""}{escape(spec.help)}</div>'
