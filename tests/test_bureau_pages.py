@@ -121,3 +121,31 @@ def test_the_levels_page_compares_rounds_under_a_plain_title(client, app, city_b
     login(client, city_bureau_user)
     page = client.get("/bureau/levels").get_data(as_text=True)
     assert "<title>水平、指标与目标 · 智造诊断</title>" in page and page.count("轮次对比") == 1
+
+
+def test_the_bureau_sees_who_reviewed_and_the_gap_between_self_assessed_and_verified_levels(
+        client, app, city_bureau_user, provider_user):
+    import re
+
+    from diagnosis.assessments import reviews, sharing
+    from diagnosis.assessments.models import Diagnosis
+    assert import_roster("r.csv", roster_csv(ROSTER)).ok
+    db.session.commit()
+    user = make_enterprise(name="开发区名录甲公司", code=credit_code(1), email="a@example.com")
+    diagnosis = submit_demo(user)
+    sharing.share_with(diagnosis, provider_user, user)
+    disputed = {k: {"status": "disputed", "found": 0, "comment": "现场未见记录"}
+                for k in diagnosis.answers if re.match(r"^[A-Z]{2}2\.\d+$", k)}
+    review = reviews.publish(db.session.get(Diagnosis, diagnosis.id), provider_user,
+                             reviews.ReviewInput(opinion="经现场核查，二级要求多数未见记录。", verifications=disputed))
+    own, found = (review.verified[k]["cmmm"]["level_label"] for k in ("self", "verified"))
+    assert own != found
+    organization = review.organization.name
+    login(client, city_bureau_user)
+    page = client.get("/bureau/enterprises?reviewed=yes").get_data(as_text=True)
+    assert organization in page and f"核实后成熟度{found}（自评{own}）" in page
+    sheet = load_workbook(io.BytesIO(client.get("/bureau/export/enterprises.xlsx").data)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    column = rows[0].index("核实后等级")
+    reviewed = next(r for r in rows[1:] if r[1] == "开发区名录甲公司")
+    assert reviewed[column] == f"核实后成熟度{found}（自评{own}）" and reviewed[rows[0].index("服务商审阅")] == organization

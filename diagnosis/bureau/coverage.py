@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from sqlalchemy import Select, String, and_, case, exists, func, literal, or_, select, union_all
 
 from .. import catalog
-from ..accounts.models import Enterprise
-from ..assessments.models import DRAFT, Diagnosis, Review
+from ..accounts.models import Enterprise, ProviderOrganization
+from ..assessments.models import DRAFT, REVIEW_PUBLISHED, Diagnosis, Review
 from ..extensions import db
 from ..reference.models import Area, Industry
 from .models import DiagnosisSummary, RosterEntry
@@ -103,6 +103,28 @@ SORTS = {"name": "name", "credit_code": "credit_code", "area": "area_position",
          "submitted": "submitted_at", "grade": "sme_grade", "level": "cmmm_level"}
 
 
+def _latest_review(column, diagnosis_id):
+    """``column`` of the newest published review of the diagnosis (a correlated subquery)."""
+    return (select(column).select_from(Review)
+            .outerjoin(ProviderOrganization, ProviderOrganization.id == Review.organization_id)
+            .where(Review.diagnosis_id == diagnosis_id, Review.status == REVIEW_PUBLISHED)
+            .order_by(Review.version.desc()).limit(1).scalar_subquery())
+
+
+def verified_gap(levels: dict | None) -> str:
+    """The gap between self-assessed and verified levels a published review found, in words:
+    "核实后成熟度一级（自评二级）", "与自评一致", or "" when there is no review."""
+    if not levels:
+        return ""
+    own, found = levels.get("self") or {}, levels.get("verified") or {}
+    gaps = []
+    for part, name, label in (("sme", "数字化水平", "grade_label"), ("cmmm", "成熟度", "level_label")):
+        mine, theirs = (own.get(part) or {}).get(label), (found.get(part) or {}).get(label)
+        if mine and theirs and mine != theirs:
+            gaps.append(f"核实后{name}{theirs}（自评{mine}）")
+    return "；".join(gaps) or "核实后等级与自评一致"
+
+
 def enterprise_rows(rnd: Round, flt: ListFilter) -> Select:
     """One row per roster enterprise: its registration, status in the round and latest diagnosis."""
     joined, e, drafting, diagnosed = _joined(rnd)
@@ -114,7 +136,9 @@ def enterprise_rows(rnd: Round, flt: ListFilter) -> Select:
                     Industry.name.label("industry"), literal("规上").label("scale"),
                     RosterEntry.contact_name, RosterEntry.contact_phone, e.c.id.label("enterprise_id"),
                     status.label("status"), s.c.diagnosis_id, s.c.submitted_at, s.c.sme_grade, s.c.sme_label,
-                    s.c.cmmm_level, s.c.cmmm_label)
+                    s.c.cmmm_level, s.c.cmmm_label,
+                    _latest_review(ProviderOrganization.name, s.c.diagnosis_id).label("reviewed_by"),
+                    _latest_review(Review.verified, s.c.diagnosis_id).label("review_levels"))
              .select_from(joined
                           .join(Area, Area.id == RosterEntry.area_id)
                           .join(Industry, Industry.code == RosterEntry.industry_code)
@@ -128,7 +152,7 @@ def enterprise_rows(rnd: Round, flt: ListFilter) -> Select:
     if flt.grade is not None:
         inner = inner.where(s.c.sme_grade == flt.grade)
     if flt.reviewed in ("yes", "no"):
-        reviewed = exists().where(Review.diagnosis_id == s.c.diagnosis_id)
+        reviewed = exists().where(Review.diagnosis_id == s.c.diagnosis_id, Review.status == REVIEW_PUBLISHED)
         inner = inner.where(reviewed if flt.reviewed == "yes" else and_(s.c.diagnosis_id.isnot(None), ~reviewed))
     sub = inner.subquery()
     query = select(sub)

@@ -1,7 +1,7 @@
 """The columns of the bureau's tables, shared by the pages' exports (XLSX and CSV)."""
 from __future__ import annotations
 
-from .coverage import STATUSES
+from .coverage import STATUSES, verified_gap
 from .exports import Column
 
 COVERAGE = [
@@ -27,6 +27,8 @@ ENTERPRISES = [
     Column("数字化水平等级", lambda r: r.sme_grade, width=10),
     Column("数字化水平", lambda r: r.sme_label or None, width=10),
     Column("成熟度等级", lambda r: r.cmmm_level, width=10),
+    Column("服务商审阅", lambda r: r.reviewed_by or None, width=20),
+    Column("核实后等级", lambda r: verified_gap(r.review_levels) or None, width=28),
     Column("联系人", lambda r: r.contact_name, width=10),
     Column("联系电话", lambda r: r.contact_phone, width=14),
 ]

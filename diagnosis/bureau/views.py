@@ -16,7 +16,7 @@ from ..reference.models import Area, Industry
 from ..roles import role_required
 from . import roster as roster_service
 from . import tables
-from .coverage import STATUSES, ListFilter, coverage, enterprise_rows, page
+from .coverage import STATUSES, ListFilter, coverage, enterprise_rows, page, verified_gap
 from .exports import to_csv, to_xlsx
 from .models import RosterEntry
 from .rounds import all_rounds, find_round
@@ -115,7 +115,7 @@ def enterprises():
     rows, total = page(enterprise_rows(rnd, flt), number, PAGE_SIZE)
     pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
     return render_template("bureau/enterprises.html", rows=rows, total=total, page=number, pages=pages,
-                           flt=flt, rnd=rnd, **_choices())
+                           flt=flt, rnd=rnd, verified_gap=verified_gap, **_choices())
 
 
 EXPORTS = {"areas": "按县（市、区）覆盖情况", "industries": "按行业覆盖情况", "enterprises": "企业清单", "todo": "待诊断企业"}
