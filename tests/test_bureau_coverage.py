@@ -156,6 +156,9 @@ def test_the_list_filters_on_whether_a_provider_reviewed_the_latest_diagnosis(da
     def named(reviewed):
         return [r.name for r in db.session.execute(enterprise_rows(current_round(), ListFilter(reviewed=reviewed)))]
     assert named("no") == ["许昌甲装备有限公司"] and named("yes") == []
-    services.share_with(latest, provider)
-    services.add_review(latest, provider, "建议优先推进设备联网，分步实施。")
+    from diagnosis.assessments import reviews, sharing
+    sharing.share_with(latest, provider, latest.created_by)
+    reviews.save_draft(latest, provider, reviews.ReviewInput(opinion="草稿：建议优先推进设备联网。"))
+    assert named("yes") == [] and named("no") == ["许昌甲装备有限公司"]      # a draft is not a review yet
+    reviews.publish(latest, provider, reviews.ReviewInput(opinion="建议优先推进设备联网，分步实施。"))
     assert named("yes") == ["许昌甲装备有限公司"] and named("no") == []
