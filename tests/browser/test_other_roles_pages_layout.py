@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from diagnosis.accounts.models import Role
 from diagnosis.accounts.services import create_user
-from diagnosis.assessments import services
+from diagnosis.assessments import sharing
 
 from .test_enterprise_pages_layout import WIDTHS, look
 
@@ -18,9 +18,10 @@ from .test_enterprise_pages_layout import WIDTHS, look
 @pytest.fixture
 def shared_diagnosis(live_server):
     with live_server.app_context():
-        diagnosis = submit_demo(make_enterprise(email="ent@example.com"))
+        owner = make_enterprise(email="ent@example.com")
+        diagnosis = submit_demo(owner)
         provider = create_user("provider@example.com", PASSWORD, Role.PROVIDER, name="李工", organization="中原智能咨询")
-        services.share_with(diagnosis, provider)
+        sharing.share_with(diagnosis, provider, owner)
         create_user("bureau@example.com", PASSWORD, Role.BUREAU, name="开发区工信局", area=area("jingkai"))
         return diagnosis.id
 
@@ -41,6 +42,8 @@ def test_provider_and_bureau_pages_fit_the_screen_and_pass_axe(open_browser, sha
     found += look(provider, width, "provider-home")
     provider.goto(f"/diagnoses/{shared_diagnosis}")
     found += look(provider, width, "provider-result")
+    provider.goto(f"/provider/diagnoses/{shared_diagnosis}/review")
+    found += look(provider, width, "provider-review")
     bureau = open_browser(f"bureau {width}", viewport=WIDTHS[width])
     sign_in(bureau, "bureau@example.com")
     found += look(bureau, width, "bureau-home")
