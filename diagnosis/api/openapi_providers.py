@@ -97,7 +97,7 @@ def paths(common: dict[str, Any]) -> dict[str, Any]:
                  "schema": {"enum": ["new", "in_review", "returned", "reviewed"]}},
                 {"name": "q", "in": "query", "required": False,
                  "schema": {"type": "string", "maxLength": 100, "pattern": _NO_NUL},
-                 "description": "企业名称或报告编号包含的文字"}],
+                 "description": "企业名称或诊断编号包含的文字"}],
             "responses": {**base, "200": _json(_ref("QueueList")), "404": err("调用者不是服务商")}}},
         "/diagnoses/{diagnosis_id}/reviews": {
             "post": {
