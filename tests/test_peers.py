@@ -65,3 +65,19 @@ def test_the_difference_attack_recovers_nothing(app):
     peers(range(10, 13), roster=False)                             # and fake registrations pile in
     after = peer_averages(observer)
     assert after == before
+
+
+def test_a_result_is_compared_with_the_snapshot_of_the_month_it_was_scored(app):
+    from datetime import datetime, timezone
+
+    from diagnosis.reports.web.peers import take_snapshot
+    peers(range(1, 6))
+    d = submit_demo(victim(app))
+    d.result.created_at = datetime(2026, 3, 15, tzinfo=timezone.utc)
+    db.session.commit()
+    take_snapshot("2026-03")
+    march = peer_averages(d)
+    peers(range(20, 26), industry="34")                            # a later month sees more peers
+    take_snapshot("2026-04")
+    assert march["period"] == "2026-03" and peer_averages(d) == march
+    assert peer_averages(d, period="2026-04")["count"] > march["count"]

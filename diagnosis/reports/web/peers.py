@@ -67,10 +67,19 @@ def take_snapshot(period: str) -> None:
         db.session.rollback()
 
 
+def result_period(diagnosis: Diagnosis) -> str:
+    """The snapshot period a diagnosis is compared in: the month its current result was scored. The
+    result page and every report of that result show the same peers, so a stored report never goes
+    stale and a re-render gives the same bytes."""
+    result = diagnosis.result
+    return current_period(result.created_at if result is not None and result.created_at else None)
+
+
 def peer_averages(diagnosis: Diagnosis, period: str | None = None) -> dict | None:
-    """The frozen average of the enterprise's industry (or else its area) in ``period``, when the
-    group had at least ``MIN_PEERS`` enterprises on the roster; None otherwise."""
-    period = period or current_period()
+    """The frozen average of the enterprise's industry (or else its area) in ``period`` (default:
+    the month of the diagnosis's result), when the group had at least ``MIN_PEERS`` enterprises on
+    the roster; None otherwise."""
+    period = period or result_period(diagnosis)
     take_snapshot(period)
     ent = diagnosis.enterprise
     for (basis, label), key in zip(BASES, (ent.industry_code, str(ent.area_id))):

@@ -1,5 +1,7 @@
 """Rendered reports, stored by (result, template hash, review version): served from storage after
-the first render. A new published review makes a new report; the earlier ones stay retrievable."""
+the first render. A new published review makes a new report; the earlier ones stay retrievable.
+The peer figures a report prints are the snapshot of the month its result was scored
+(``peers.result_period``), so the result fixes them and the key needs nothing more for them."""
 from __future__ import annotations
 
 import logging
