@@ -416,5 +416,15 @@ def rescore(diagnosis: Diagnosis) -> DiagnosisResult | None:
     return row
 
 
+def previous_submission(diagnosis: Diagnosis) -> Diagnosis | None:
+    """The same enterprise's latest diagnosis submitted before this one (a re-assessment's baseline)."""
+    if diagnosis.submitted_at is None:
+        return None
+    return db.session.scalar(
+        select(Diagnosis).where(Diagnosis.enterprise_id == diagnosis.enterprise_id, Diagnosis.status == SUBMITTED,
+                                Diagnosis.id != diagnosis.id, Diagnosis.submitted_at < diagnosis.submitted_at)
+        .order_by(Diagnosis.submitted_at.desc(), Diagnosis.id.desc()).limit(1))
+
+
 def pinned_versions(diagnosis: Diagnosis) -> list[QuestionnaireVersion]:
     return sorted(diagnosis.instruments, key=lambda r: r.key)

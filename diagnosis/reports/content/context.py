@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as _dt
 
 from ...scoring.plan import plan_status
-from .chapters import appendix, cover, digital, indicators, maturity, method, policies, review, roadmap, summary
+from .chapters import (appendix, cover, digital, indicators, maturity, method, policies, reassessment, review,
+                       roadmap, summary)
 from .input import ReportInput
 from .labels import PLATFORM, REPORT_TITLE
 from .normalize import split_result
@@ -19,6 +20,7 @@ from .normalize import split_result
 #: row here, one builder module in ``chapters/`` and one partial in ``reports/partials/``.
 CHAPTERS: list[tuple[str, str, object]] = [
     ("summary", "诊断摘要", lambda c: True),
+    ("reassessment", "与上次诊断对比", lambda c: bool(c["reassessment"])),
     ("maturity", "智能制造能力成熟度", lambda c: bool(c["cmmm"])),
     ("digital", "数字化水平", lambda c: bool(c["sme"])),
     ("indicators", "关键指标与行动计划目标", lambda c: bool(c["indicators"])),
@@ -78,6 +80,7 @@ def build_context(data: ReportInput) -> dict:
         "gantt_svg": roadmap.gantt(recs, phases),
         "policies": policies.build(result),
         "review": review.build(data.review),
+        "reassessment": reassessment.build(data.previous),
         "method": method.build(result, sme, cmmm, data.documents, data.generated_at or data.submitted_at,
                                data.profile),
         "appendix": appendix.build(data, sme, cmmm),

@@ -23,3 +23,5 @@ class ReportInput:
     peers: dict | None = None            # {"basis", "count", "subdomains": {key: avg 0-5}}
     review: dict | None = None           # {"provider", "reviewer", "opinion", "date"}
     generated_at: datetime | None = None  # when the result was scored: the report's date and PDF creation date
+    previous: dict | None = None         # the enterprise's previous diagnosis: {"number", "submitted_at",
+    #                                      "comparison"} (scoring.compare), for a re-assessment

@@ -6,6 +6,7 @@ from typing import Any
 
 from ...assessments import reviews, services
 from ...assessments.models import Diagnosis, DiagnosisResult, Review
+from ...scoring.compare import compare
 from ..content.input import ReportInput
 from .peers import peer_averages
 
@@ -35,7 +36,17 @@ def report_input(diagnosis: Diagnosis, result: DiagnosisResult | None = None) ->
         peers=peer_averages(diagnosis),
         review=review_input(diagnosis, review, docs) if review else None,
         generated_at=result.created_at,
+        previous=previous_input(diagnosis, result.data),
     )
+
+
+def previous_input(diagnosis: Diagnosis, data: dict) -> dict | None:
+    """The enterprise's previous diagnosis beside this result (``scoring.compare``), or None."""
+    previous = services.previous_submission(diagnosis)
+    if previous is None or previous.result is None:
+        return None
+    return {"number": previous.number, "submitted_at": previous.submitted_at, "id": previous.id,
+            "comparison": compare(previous.result.data, data, previous.profile, diagnosis.profile)}
 
 
 def report_number(diagnosis_number: str, sequence: int) -> str:

@@ -13,9 +13,9 @@ from ...assessments.models import Diagnosis
 from ...scoring.labels import CONSISTENCY_RULE, STANDING_RULE, Labels, indicator_rows, plan_status, policy
 from ..content import charts
 from ..content.chapters.method import version_words
-from .inputs import report_number
+from ..content.chapters import reassessment
 from ..content.chapters import review as review_chapter
-from .inputs import review_input
+from .inputs import previous_input, report_number, review_input
 from .storage import stored_reports
 from .peers import peer_averages
 
@@ -67,6 +67,8 @@ def result_page_context(diagnosis: Diagnosis) -> dict[str, Any]:
         "radar": maturity_radar(cmmm, peers) if cmmm else None,
         "recommendations": data.get("recommendations", []),
         "review": review_chapter.build(review_input(diagnosis, review)) if review else None,
+        "reassessment": reassessment.build(previous := previous_input(diagnosis, data)),
+        "previous_id": previous["id"] if previous else None,
         "versions": services.pinned_versions(diagnosis),
         "scoring_version_words": version_words(data.get("scoring_version") or ""),
         "report_number": report_number(diagnosis.number, diagnosis.result.sequence),
