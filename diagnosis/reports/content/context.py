@@ -33,6 +33,14 @@ CHAPTERS: list[tuple[str, str, object]] = [
 ]
 
 
+def _aware(moment: _dt.datetime | None) -> _dt.datetime | None:
+    """A stored time with its zone: SQLite gives times back without one (they are UTC), and
+    WeasyPrint ignores a PDF creation date without a zone."""
+    if isinstance(moment, _dt.datetime) and moment.tzinfo is None:
+        return moment.replace(tzinfo=_dt.timezone.utc)
+    return moment
+
+
 def report_title(sme: dict | None, cmmm: dict | None) -> str:
     """The title for the instruments answered."""
     if sme and not cmmm:
@@ -65,7 +73,7 @@ def build_context(data: ReportInput) -> dict:
             "author": f"{PLATFORM}平台" + (f"（{name}自诊断）" if name else ""),
             "description": f"报告编号 {cover_ctx['number']}；{cover_ctx['questionnaire']}；" + "；".join(levels),
             "keywords": "智能化诊断, 数字化水平, 智能制造能力成熟度, 改造升级",
-            "created": (data.generated_at or data.submitted_at),
+            "created": _aware(data.generated_at or data.submitted_at),
         },
         "platform": PLATFORM,
         "report_title": title,
