@@ -149,3 +149,15 @@ def test_the_bureau_sees_who_reviewed_and_the_gap_between_self_assessed_and_veri
     column = rows[0].index("核实后等级")
     reviewed = next(r for r in rows[1:] if r[1] == "开发区名录甲公司")
     assert reviewed[column] == f"核实后成熟度{found}（自评{own}）" and reviewed[rows[0].index("服务商审阅")] == organization
+
+
+def test_the_roster_template_downloads_as_xlsx_and_csv_and_imports_as_it_is(client, app, city_bureau_user):
+    login(client, city_bureau_user)
+    for fmt in ("xlsx", "csv"):
+        response = client.get(f"/bureau/roster/template.{fmt}")
+        assert response.status_code == 200 and f"roster-template.{fmt}" in response.headers["Content-Disposition"]
+        outcome = import_roster(f"template.{fmt}", response.data)
+        assert outcome.ok, outcome
+    sheet = load_workbook(io.BytesIO(client.get("/bureau/roster/template.xlsx").data)).active
+    header, example = list(sheet.iter_rows(values_only=True))
+    assert header[0] == "统一社会信用代码" and example[3] == "34"       # the industry code stays text

@@ -185,13 +185,17 @@ def import_roster(filename: str, data: bytes) -> ImportOutcome:
     return outcome
 
 
-def template_csv() -> bytes:
-    """The downloadable template: the header row and one example row."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([label for _, label in COLUMNS])
-    writer.writerow(["91411000MA45XC8D1W", "许昌示例装备制造有限公司", "经济技术开发区", "34", "张三", "13800000000"])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+#: The template's example row, under the header (the columns of ``COLUMNS``).
+EXAMPLE = ("91411000MA45XC8D1W", "许昌示例装备制造有限公司", "经济技术开发区", "34", "张三", "13800000000")
+
+
+def template(fmt: str) -> bytes:
+    """The downloadable template, CSV (UTF-8 with BOM) or XLSX: the header row and one example row,
+    written by the same code as the exports (codes stay text in XLSX, never numbers)."""
+    from .exports import Column, to_csv, to_xlsx
+
+    columns = [Column(label, lambda row, i=i: row[i], width=22 if i < 2 else 14) for i, (_, label) in enumerate(COLUMNS)]
+    return to_xlsx("规上企业名录", columns, [EXAMPLE]) if fmt == "xlsx" else to_csv(columns, [EXAMPLE])
 
 
 def registered_off_roster(area_id: int | None = None):

@@ -22,6 +22,8 @@ from .models import RosterEntry
 from .rounds import all_rounds, find_round
 from .summary import record_submission
 
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 bp = Blueprint("bureau", __name__, url_prefix="/bureau")
 PAGE_SIZE = 50
 
@@ -140,7 +142,7 @@ def export(table: str, fmt: str):
         db.session.commit()
     if fmt == "xlsx":
         body = to_xlsx(EXPORTS[table], columns, rows)
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        mimetype = XLSX_MIMETYPE
     else:
         body = to_csv(columns, rows)
         mimetype = "text/csv; charset=utf-8"
@@ -184,10 +186,12 @@ def roster():
                            off_roster=off_roster), (400 if problem or (outcome and not outcome.ok) else 200)
 
 
-@bp.route("/roster/template.csv")
+@bp.route("/roster/template.csv", defaults={"fmt": "csv"})
+@bp.route("/roster/template.xlsx", defaults={"fmt": "xlsx"})
 @role_required(Role.BUREAU, Role.ADMIN)
-def roster_template():
+def roster_template(fmt: str):
     _roster_manager()
-    return Response(roster_service.template_csv(), mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": "attachment; filename=roster-template.csv"})
+    mimetype = XLSX_MIMETYPE if fmt == "xlsx" else "text/csv; charset=utf-8"
+    return Response(roster_service.template(fmt), mimetype=mimetype,
+                    headers={"Content-Disposition": f"attachment; filename=roster-template.{fmt}"})
 
