@@ -42,7 +42,7 @@ def test_share_review_with_a_disputed_answer_then_download_and_revoke(open_brows
 
     provider = open_browser("provider")
     log_in(provider, "li@example.com", PASSWORD)
-    expect(provider.get_by_label("1 条未读")).to_be_visible()
+    expect(provider.get_by_label("主导航", exact=True).get_by_label("1 条未读")).to_be_visible()
     row_link(provider, ENTERPRISE, "审阅").click()
     provider.locator("summary").filter(has_text="组织战略").click()
     check_answer(provider, "ST1.1", "现场核实")
@@ -56,7 +56,7 @@ def test_share_review_with_a_disputed_answer_then_download_and_revoke(open_brows
     flash(provider, "已发布")
 
     enterprise.reload()
-    expect(enterprise.get_by_label("1 条未读")).to_be_visible()
+    expect(enterprise.get_by_label("主导航", exact=True).get_by_label("1 条未读")).to_be_visible()
     expect(enterprise.get_by_role("heading", name="有异议的答案")).to_be_visible()
     expect(enterprise.get_by_text("现场未见经审批的管理制度文件")).to_be_visible()
     pdf = enterprise.request.get(live_server.url + result_path + "/report.pdf")
