@@ -1,6 +1,5 @@
 """An enterprise runs its own account: forgotten password by email, password change, its details."""
 import re
-import socket
 import time
 from email.header import decode_header, make_header
 
@@ -16,28 +15,11 @@ NEW = "Xuchang-gear-2026"
 
 
 @pytest.fixture
-def inbox(app):
-    """A real SMTP server on a free local port, and the app configured to send to it."""
-    from aiosmtpd.controller import Controller
-    from aiosmtpd.handlers import Message
-
-    class Inbox(Message):
-        def __init__(self):
-            super().__init__()
-            self.messages = []
-
-        def handle_message(self, message):
-            self.messages.append(message)
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    handler = Inbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_SENDER="noreply@zhizao.example")
-    yield handler.messages
-    controller.stop()
+def inbox(app, smtp_server):
+    """The local SMTP server of ``conftest.smtp_server``, with the app configured to send to it."""
+    host, port, messages = smtp_server
+    app.config.update(MAIL_SERVER=host, MAIL_PORT=port, MAIL_SENDER="noreply@zhizao.example")
+    return messages
 
 
 def delivered(inbox: list, count: int = 1) -> list:
