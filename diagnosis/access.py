@@ -88,6 +88,15 @@ def bureau_area(user: User) -> int | None:
     abort(404)
 
 
+def enterprise_in_scope_or_404(user: User, enterprise_id: int) -> Enterprise:
+    """An enterprise a bureau (its area's) or an admin may look up; 404 for anyone else."""
+    own = bureau_area(user)
+    enterprise = db.session.get(Enterprise, enterprise_id)
+    if enterprise is None or (own is not None and enterprise.area_id != own):
+        abort(404)
+    return enterprise
+
+
 def bureau_area_filter(user: User, requested: int | None) -> int | None:
     """The area to show when ``requested`` is asked for: an area bureau always its own (asking for
     another gives 404), a city bureau the one asked for or the whole city."""

@@ -149,6 +149,7 @@ MATRIX: list[Entry] = [
     Entry("notifications.read", "POST", signed_in(ALLOWED)),
     Entry("bureau.home", "GET", area(BUREAUS)),
     Entry("bureau.enterprises", "GET", area(BUREAUS)),
+    Entry("bureau.history", "GET", area({BUREAU_IN, CITY_BUREAU, ADMIN}), params={"enterprise_id": 1}),
     Entry("bureau.levels", "GET", area(BUREAUS)),
     Entry("bureau.export", "GET", area(BUREAUS), params={"table": "todo", "fmt": "xlsx"}),
     Entry("bureau.roster", "GET", area({CITY_BUREAU, ADMIN})),

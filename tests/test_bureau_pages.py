@@ -161,3 +161,23 @@ def test_the_roster_template_downloads_as_xlsx_and_csv_and_imports_as_it_is(clie
     sheet = load_workbook(io.BytesIO(client.get("/bureau/roster/template.xlsx").data)).active
     header, example = list(sheet.iter_rows(values_only=True))
     assert header[0] == "统一社会信用代码" and example[3] == "34"       # the industry code stays text
+
+
+def test_an_enterprises_history_lists_every_submission_newest_first_in_scope_only(client, app, city_bureau_user):
+    from conftest import PASSWORD
+
+    from diagnosis.accounts.models import Role
+    from diagnosis.accounts.services import create_user
+    from diagnosis.assessments.models import Diagnosis
+    roster(app)
+    first = db.session.query(Diagnosis).one()
+    second = submit_demo(first.created_by)
+    login(client, city_bureau_user)
+    listing = client.get("/bureau/enterprises").get_data(as_text=True)
+    assert f"/bureau/enterprises/{first.enterprise_id}" in listing
+    page = client.get(f"/bureau/enterprises/{first.enterprise_id}").get_data(as_text=True)
+    assert page.index(second.number) < page.index(first.number)
+    client.post("/logout")
+    other_area = create_user("changge@example.com", PASSWORD, Role.BUREAU, area=area("changge"))
+    login(client, other_area)
+    assert client.get(f"/bureau/enterprises/{first.enterprise_id}").status_code == 404

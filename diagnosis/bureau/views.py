@@ -10,6 +10,8 @@ from sqlalchemy import func, select
 
 from .. import access
 from ..accounts.models import Role
+from ..assessments import reviews
+from ..assessments.models import Diagnosis
 from ..audit.services import record, register_actions
 from ..extensions import db
 from ..reference.models import Area, Industry
@@ -118,6 +120,18 @@ def enterprises():
     pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
     return render_template("bureau/enterprises.html", rows=rows, total=total, page=number, pages=pages,
                            flt=flt, rnd=rnd, verified_gap=verified_gap, **_choices())
+
+
+@bp.route("/enterprises/<int:enterprise_id>")
+@role_required(Role.BUREAU, Role.ADMIN)
+def history(enterprise_id: int):
+    """One enterprise's submitted diagnoses, newest first, with levels and who reviewed them."""
+    enterprise = access.enterprise_in_scope_or_404(current_user, enterprise_id)
+    diagnoses = db.session.scalars(access.visible_diagnoses(current_user)
+                                   .where(Diagnosis.enterprise_id == enterprise.id)
+                                   .order_by(Diagnosis.submitted_at.desc())).all()
+    return render_template("bureau/history.html", enterprise=enterprise, diagnoses=diagnoses,
+                           reviews={d.id: reviews.latest_review(d) for d in diagnoses})
 
 
 EXPORTS = {"areas": "按县（市、区）覆盖情况", "industries": "按行业覆盖情况", "enterprises": "企业清单", "todo": "待诊断企业"}
