@@ -68,3 +68,10 @@ def test_the_result_page_and_the_report_show_the_previous_diagnosis_beside_the_n
     text = re.sub(r"\s+", "", "".join(p.extract_text() for p in PdfReader(io.BytesIO(
         render_pdf(report_input(second), parallel=False))).pages))
     assert "与上次诊断对比" in text and first.number in text and f"{robots}台{robots + 5}台+5台" in text
+
+
+def test_a_roadmap_compared_across_different_rules_says_so():
+    before, after = scored(FOOD_PLANT), scored(MACHINERY_PLANT)
+    assert compare(before, after)["same_rules"]
+    older = dict(before, rules_versions={**before["rules_versions"], "upgrades": "0" * 12})
+    assert not compare(older, after)["same_rules"]

@@ -53,6 +53,9 @@ def compare(previous: dict[str, Any], current: dict[str, Any],
     earlier = previous.get("recommendations") or []
     return {
         "rows": rows,
+        # Recommendations read the rules: when these changed between the two, a difference in the
+        # roadmap may come from the rules rather than from the answers.
+        "same_rules": (previous.get("rules_versions") or {}) == (current.get("rules_versions") or {}),
         "no_longer_needed": [{"id": r["id"], "title": r["title"]} for r in earlier if r["id"] not in now],
         "still_recommended": [{"id": r["id"], "title": r["title"]} for r in earlier if r["id"] in now],
     }

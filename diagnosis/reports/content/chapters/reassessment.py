@@ -46,6 +46,7 @@ def build(previous: dict | None) -> dict | None:
         "rows": [{"label": r["label"], "before": _shown(r["before"], r["kind"], r["unit"]),
                   "after": _shown(r["after"], r["kind"], r["unit"]), "change": _change(r),
                   "better": (r["change"] or 0) > 0} for r in comparison["rows"]],
+        "same_rules": comparison.get("same_rules", True),
         "no_longer_needed": [r["title"] for r in comparison["no_longer_needed"]],
         "still_recommended": [r["title"] for r in comparison["still_recommended"]],
     }
