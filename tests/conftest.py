@@ -185,3 +185,40 @@ def smtp_server():
     controller.start()
     yield "127.0.0.1", port, inbox.messages
     controller.stop()
+
+
+def reachable_redis() -> str:
+    """``TEST_REDIS_URL`` once a ping answers. Without Redis a test that needs it is skipped with the
+    reason shown (under ``CI`` it fails instead: CI starts one, see .ci/run)."""
+    from redis import Redis
+    from redis.exceptions import ConnectionError as RedisDown
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    try:
+        Redis.from_url(url).ping()
+    except RedisDown:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"Redis is not reachable at {url} (CI starts one; see .ci/run)")
+    return url
+
+
+@pytest.fixture
+def redis_url(app):
+    """The app configured with an emptied test Redis (background rendering through RQ)."""
+    from redis import Redis
+    url = reachable_redis()
+    conn = Redis.from_url(url)
+    conn.flushdb()
+    app.config["REDIS_URL"] = url
+    yield url
+    conn.flushdb()
+
+
+def run_worker(url: str) -> None:
+    """Run an RQ worker over the report queue until it is empty (what ``diagnosis worker`` does)."""
+    from redis import Redis
+    from rq import Queue, SimpleWorker
+
+    from diagnosis.reports.web.jobs import QUEUE
+    conn = Redis.from_url(url)
+    SimpleWorker([Queue(QUEUE, connection=conn)], connection=conn).work(burst=True)

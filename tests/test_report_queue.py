@@ -3,11 +3,10 @@ a failing dependency (Redis down, no worker, a renderer failure) never gives a s
 from __future__ import annotations
 
 import logging
-import os
 import time
 
 import pytest
-from conftest import PASSWORD, login, submit_demo
+from conftest import PASSWORD, login, run_worker, submit_demo
 
 from diagnosis.assessments.models import SUBMITTED
 from diagnosis.extensions import db
@@ -101,31 +100,6 @@ def test_redis_down_at_download_renders_in_the_request_and_logs_it(client, enter
     assert response.status_code == 200 and response.data.startswith(b"%PDF")
     assert "unavailable" in caplog.text and "in the request" in caplog.text
     assert len(renders) == 1
-
-
-@pytest.fixture
-def redis_url(app):
-    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-    from redis import Redis
-    from redis.exceptions import ConnectionError as RedisDown
-    conn = Redis.from_url(url)
-    try:
-        conn.ping()
-    except RedisDown:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip(f"Redis is not reachable at {url} (CI starts one; see .ci/run)")
-    conn.flushdb()
-    app.config["REDIS_URL"] = url
-    yield url
-    conn.flushdb()
-
-
-def run_worker(url):
-    from redis import Redis
-    from rq import Queue, SimpleWorker
-    conn = Redis.from_url(url)
-    SimpleWorker([Queue(jobs.QUEUE, connection=conn)], connection=conn).work(burst=True)
 
 
 def test_with_redis_a_submitted_diagnosis_is_queued_for_the_worker(client, enterprise_user, on_submit, redis_url):

@@ -1,8 +1,7 @@
 """Rendered reports are stored and served from storage; background rendering with RQ."""
-import os
 
 import pytest
-from conftest import login, submit_demo
+from conftest import login, run_worker, submit_demo
 
 from diagnosis.extensions import db
 from diagnosis.reports.engine import fingerprint
@@ -64,32 +63,6 @@ def test_a_draft_has_no_report(client, enterprise_user):
     d = services.start_diagnosis(enterprise_user)
     login(client, enterprise_user)
     assert client.get(f"/diagnoses/{d.id}/report.pdf").status_code == 409
-
-
-@pytest.fixture
-def redis_url(app):
-    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-    from redis import Redis
-    from redis.exceptions import ConnectionError as RedisDown
-    conn = Redis.from_url(url)
-    try:
-        conn.ping()
-    except RedisDown:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip(f"Redis is not reachable at {url} (CI starts one; see .ci/run)")
-    conn.flushdb()
-    app.config["REDIS_URL"] = url
-    yield url
-    conn.flushdb()
-
-
-def run_worker(url):
-    from redis import Redis
-    from rq import Queue, SimpleWorker
-    from diagnosis.reports.web.jobs import QUEUE
-    conn = Redis.from_url(url)
-    SimpleWorker([Queue(QUEUE, connection=conn)], connection=conn).work(burst=True)
 
 
 def test_with_redis_the_report_renders_in_the_background_and_the_page_shows_progress(client, enterprise_user, redis_url):
