@@ -75,17 +75,24 @@ def _failed(exc: AccountError):
     return redirect(url_for(".users"))
 
 
-@bp.route("/users", methods=["POST"])
-@role_required(Role.ADMIN)
-def create_user():
+def _carry_out(change, done):
+    """Run an account service; on ``AccountError`` roll back and say why, else say ``done`` (a
+    message, or a function of what the service returned)."""
     try:
-        user = services.create_staff_user(current_user, request.form.get("email", ""), request.form.get("name", ""),
-                                          _role(), request.form.get("password", ""),
-                                          request.form.get("organization", ""), _area_id(), _ip())
+        outcome = change()
     except AccountError as exc:
         db.session.rollback()
         return _failed(exc)
-    return _done(f"已创建账号 {user.email}")
+    return _done(done(outcome) if callable(done) else done)
+
+
+@bp.route("/users", methods=["POST"])
+@role_required(Role.ADMIN)
+def create_user():
+    return _carry_out(lambda: services.create_staff_user(
+        current_user, request.form.get("email", ""), request.form.get("name", ""), _role(),
+        request.form.get("password", ""), request.form.get("organization", ""), _area_id(), _ip()),
+        lambda user: f"已创建账号 {user.email}")
 
 
 @bp.route("/users/<int:user_id>/active", methods=["POST"])
@@ -93,36 +100,24 @@ def create_user():
 def set_active(user_id: int):
     user = _user_or_404(user_id)
     active = request.form.get("active") == "1"
-    try:
-        services.set_active(current_user, user, active, _ip())
-    except AccountError as exc:
-        db.session.rollback()
-        return _failed(exc)
-    return _done(f"已{'启用' if active else '停用'} {user.email}，其所有登录会话已结束")
+    return _carry_out(lambda: services.set_active(current_user, user, active, _ip()),
+                      f"已{'启用' if active else '停用'} {user.email}，其所有登录会话已结束")
 
 
 @bp.route("/users/<int:user_id>/password", methods=["POST"])
 @role_required(Role.ADMIN)
 def reset_password(user_id: int):
     user = _user_or_404(user_id)
-    try:
-        services.reset_password(current_user, user, request.form.get("password", ""), _ip())
-    except AccountError as exc:
-        db.session.rollback()
-        return _failed(exc)
-    return _done(f"已重置 {user.email} 的密码，其所有登录会话已结束；请通过安全渠道告知新密码")
+    return _carry_out(lambda: services.reset_password(current_user, user, request.form.get("password", ""), _ip()),
+                      f"已重置 {user.email} 的密码，其所有登录会话已结束；请通过安全渠道告知新密码")
 
 
 @bp.route("/users/<int:user_id>/role", methods=["POST"])
 @role_required(Role.ADMIN)
 def change_role(user_id: int):
     user = _user_or_404(user_id)
-    try:
-        services.change_role(current_user, user, _role(), _area_id(), _ip())
-    except AccountError as exc:
-        db.session.rollback()
-        return _failed(exc)
-    return _done(f"已修改 {user.email} 的角色或区域")
+    return _carry_out(lambda: services.change_role(current_user, user, _role(), _area_id(), _ip()),
+                      f"已修改 {user.email} 的角色或区域")
 
 
 @bp.route("/rounds", methods=["GET", "POST"])
