@@ -1,6 +1,5 @@
 """The JSON API: tokens, questionnaires, diagnoses the caller may see, reports, OpenAPI."""
 from conftest import PASSWORD, submit_demo
-from test_report_storage import redis_url  # noqa: F401  (fixture)
 
 from diagnosis.assessments import sharing
 
