@@ -75,3 +75,16 @@ def test_a_roadmap_compared_across_different_rules_says_so():
     assert compare(before, after)["same_rules"]
     older = dict(before, rules_versions={**before["rules_versions"], "upgrades": "0" * 12})
     assert not compare(older, after)["same_rules"]
+
+
+def test_the_previous_diagnosis_is_dated_in_beijing_time():
+    from datetime import datetime, timezone
+
+    from diagnosis.reports.content.chapters import reassessment
+    late_evening_utc = datetime(2026, 11, 30, 16, 13, tzinfo=timezone.utc)      # 00:13 on 1 December in Beijing
+    built = reassessment.build({"number": "ZZ2026-000001", "submitted_at": late_evening_utc,
+                                "comparison": {"rows": [], "no_longer_needed": [], "still_recommended": []}})
+    assert built["date"] == "2026年12月1日"
+    naive = reassessment.build({"number": "ZZ2026-000001", "submitted_at": late_evening_utc.replace(tzinfo=None),
+                                "comparison": {"rows": [], "no_longer_needed": [], "still_recommended": []}})
+    assert naive["date"] == "2026年12月1日"

@@ -2,10 +2,11 @@
 re-assessment), as display-ready rows. Present only when there is a previous diagnosis."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 from ....numbers import num, pct
+from ..formatting import cn_date
 
 
 def _shown(value: Any, kind: str, unit: str) -> str:
@@ -42,7 +43,8 @@ def build(previous: dict | None) -> dict | None:
     when = previous.get("submitted_at")
     return {
         "number": previous.get("number", ""),
-        "date": f"{when.year}年{when.month}月{when.day}日" if isinstance(when, datetime) else "",
+        # In Beijing time like every date the reader sees (a stored time is UTC; SQLite drops the zone).
+        "date": cn_date(when if when.tzinfo else when.replace(tzinfo=timezone.utc)) if isinstance(when, datetime) else "",
         "rows": [{"label": r["label"], "before": _shown(r["before"], r["kind"], r["unit"]),
                   "after": _shown(r["after"], r["kind"], r["unit"]), "change": _change(r),
                   "better": (r["change"] or 0) > 0} for r in comparison["rows"]],
