@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from diagnosis.reports.engine import pool as parallel
 from diagnosis.reports.engine.document import parse_xhtml
-from diagnosis.reports.engine.parts import split, to_markup
+from diagnosis.reports.engine.parts import boundaries, split, to_markup, weight
 from diagnosis.reports.engine.render import render_pdf, report_markup
 
 
@@ -62,14 +62,40 @@ def test_report_is_cut_only_before_a_chapter_marked_as_starting_a_page(demo_repo
     root = parse_xhtml(report_markup(demo_report))
     body = list(root.find("body"))
     parts = split(root)
-    first, second = list(parts.first.find("body")), list(parts.second.find("body"))
-    assert first[0].get("class") == "cover"
-    assert second[0].get("data-chapter") is not None
-    assert len(first) + len(second) == len(body) and min(parts.chapters) >= 2
+    assert body[0].get("class") == "cover" and parts.groups[0].part == 0 and parts.groups[0].anchor is None
     marked = {child.get("id") for child in body if child.get("data-chapter") is not None}
+    assert {group.anchor for group in parts.groups[1:]} <= marked
+    assert sum(group.elements for group in parts.groups) == len(body)
     assert "indicators" not in marked and "review" not in marked  # they flow on from the chapter before
     with pytest.raises(ValueError):
         split(root, cut=[child.get("id") for child in body].index("indicators"))
+
+
+def test_each_document_holds_exactly_its_groups_in_report_order(demo_report):
+    root = parse_xhtml(report_markup(demo_report))
+    ids = [child.get("id") or child.get("class") for child in root.find("body")]
+    parts = split(root)
+    position = 0
+    expected: tuple[list, list] = ([], [])
+    for group in parts.groups:
+        expected[group.part].extend(ids[position:position + group.elements])
+        position += group.elements
+    for document, wanted in zip(parts.documents, expected):
+        assert [child.get("id") or child.get("class") for child in document.find("body")] == wanted
+
+
+def test_the_two_documents_are_balanced_better_than_any_single_cut(demo_report):
+    """The roadmap alone is a third of the report: dealing chapter groups to the two documents
+    beats every cut into a first and a second half."""
+    root = parse_xhtml(report_markup(demo_report))
+    body = list(root.find("body"))
+    balanced = split(root)
+    gap = abs(balanced.weights[0] - balanced.weights[1])
+    for cut in boundaries(root.find("body")):
+        halves = split(root, cut=cut)
+        assert gap <= abs(halves.weights[0] - halves.weights[1])
+    assert gap <= 0.05 * sum(balanced.weights)
+    assert sum(balanced.weights) == sum(weight(child) for child in body)
 
 
 def test_second_part_carries_the_running_header_strings(demo_report):
@@ -77,6 +103,18 @@ def test_second_part_carries_the_running_header_strings(demo_report):
     carried = second.find("body/section/div[@class='run-strings']")
     assert carried is not None
     assert [element.text for element in carried] == [demo_report.enterprise["name"], demo_report.number]
+
+
+def test_a_group_after_chapters_of_the_other_document_carries_what_they_set():
+    """Running strings set in a chapter rendered in the other document reach the next group."""
+    root = ET.fromstring(
+        '<html><head/><body><section class="cover"><p data-running="ent">甲</p></section>'
+        '<section id="a" data-chapter="a"><p data-running="ent">乙</p></section>'
+        '<section id="b" data-chapter="b"><p>丙</p></section></body></html>')
+    parts = split(root, cut=1)
+    carried = parts.second.find("body/section/div[@class='run-strings']")
+    assert [element.text for element in carried] == ["甲"]
+    assert root.find("body/section[@id='a']/div") is None   # the report's own element is untouched
 
 
 def test_two_part_report_has_the_pages_of_a_one_process_report(one_process_pdf, two_part_pdf):
@@ -139,16 +177,29 @@ def test_named_destinations_of_both_parts_point_at_their_pages(one_process_pdf, 
 @pytest.mark.parametrize("cut", ["maturity", "method"])
 def test_any_marked_chapter_is_a_safe_cut(demo_report, one_process_pdf, cut):
     """Cut elsewhere than the balanced cut, both parts rendered here: the same pages."""
-    from diagnosis.reports.engine.joining import join_pdfs
-    from diagnosis.reports.engine.render import PART_STYLESHEET, render_part, stylesheet
-
     root = parse_xhtml(report_markup(demo_report))
     ids = [child.get("id") for child in root.find("body")]
-    parts = split(root, cut=ids.index(cut))
-    rendered = [render_part(to_markup(part), extra_stylesheets=[stylesheet(PART_STYLESHEET)])
-                for part in (parts.first, parts.second)]
-    joined = join_pdfs(rendered[0][0], rendered[1][0], rendered[0][1] + rendered[1][1])
+    assert pages_text(render_both_here(split(root, cut=ids.index(cut)))) == pages_text(one_process_pdf)
+
+
+def test_documents_of_groups_apart_in_the_report_join_in_report_order(demo_report, one_process_pdf):
+    """Each document holding chapters that are not next to each other, rendered here: the pages
+    come back in report order, with the outline in page order."""
+    parts = split(parse_xhtml(report_markup(demo_report)))
+    assert len({group.part for group in parts.groups[1:]}) == 2
+    assert any(a.part == b.part and a.part != c.part for a, c, b in zip(parts.groups, parts.groups[1:], parts.groups[2:]))
+    joined = render_both_here(parts)
     assert pages_text(joined) == pages_text(one_process_pdf)
+    assert outline_titles(joined) == outline_titles(one_process_pdf)
+
+
+def render_both_here(parts) -> bytes:
+    from diagnosis.reports.engine.joining import join_parts
+    from diagnosis.reports.engine.render import PART_STYLESHEET, render_part, stylesheet
+
+    rendered = [render_part(to_markup(document), extra_stylesheets=[stylesheet(PART_STYLESHEET)])
+                for document in parts.documents]
+    return join_parts(rendered[0][0], rendered[1][0], parts.groups, (rendered[0][1], rendered[1][1]))
 
 
 def test_a_part_is_rendered_without_its_page_numbers(demo_report):
@@ -158,3 +209,15 @@ def test_a_part_is_rendered_without_its_page_numbers(demo_report):
     pdf, names = render_part(to_markup(parts.second), extra_stylesheets=[stylesheet(PART_STYLESHEET)])
     assert names and set(names) == {""}
     assert not any("页 / 共" in text for text in pages_text(pdf))
+
+
+@pytest.mark.parametrize("runnable, cpus, expected", [(1, 2, True), (2, 2, False), (3, 4, True), (4, 4, False)])
+def test_the_command_line_starts_a_helper_only_when_a_core_is_free_now(monkeypatch, runnable, cpus, expected):
+    monkeypatch.delenv("REPORT_PARALLEL", raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: cpus)
+    monkeypatch.setattr(parallel, "runnable_now", lambda: runnable)
+    assert parallel.second_core_idle() is expected
+
+
+def test_runnable_tasks_now_count_this_process():
+    assert parallel.runnable_now() >= 1

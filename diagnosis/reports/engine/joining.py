@@ -1,4 +1,4 @@
-"""Join the two parts of a report into one PDF and stamp its page numbers.
+"""Join the two documents of a report into one PDF and stamp its page numbers.
 
 Each part is rendered without the numbered footer (``reports/part.css``). Once joined, the footer
 ("第 n 页 / 共 N 页") of every page is stamped on it: WeasyPrint renders a document of empty pages
@@ -118,12 +118,17 @@ def _overlay(page, footer, index: int) -> None:
     page.contents_coalesce()
 
 
-def join_pdfs(first: bytes, second: bytes, page_names: list[str] | None = None) -> bytes:
-    """One PDF of the pages of ``first`` then ``second``, with both outlines and named
-    destinations; metadata and document language are those of ``first``. With ``page_names``
-    (the page type of every page), the page numbers are stamped (``stamp_page_numbers``).
+def join_parts(first: bytes, second: bytes, groups, page_names: tuple[list[str], list[str]] | None = None,
+               finish=None) -> bytes:
+    """One PDF of the pages of the two documents of a report cut by ``parts.split``, in report
+    order: each group's pages (from where its named destination, its ``id``, lands in its document
+    to where the document's next group starts) in the order of ``groups``. The outline holds the
+    items of both documents in page order; named destinations point at the pages' copies; metadata
+    and document language are those of ``first``. With ``page_names`` (the page type of every
+    page of each document) the page numbers are stamped (``stamp_page_numbers``); ``finish(pdf)``
+    then sets what else the file needs before it is saved once (``finish.apply``).
 
-    pikepdf (qpdf) copies the pages in a few milliseconds, where pypdf took ~60 ms."""
+    pikepdf (qpdf) copies and reorders the pages in a few milliseconds, where pypdf took ~60 ms."""
     import pikepdf
     from pikepdf import Array, Dictionary, NameTree, OutlineItem
 
@@ -131,6 +136,39 @@ def join_pdfs(first: bytes, second: bytes, page_names: list[str] | None = None) 
         offset = len(head.pages)
         head.pages.extend(rest.pages)
         moved = {page.obj.objgen: head.pages[offset + i].obj for i, page in enumerate(rest.pages)}
+        counts = (offset, len(rest.pages))
+        rest_dests = _named_pages(rest)
+        head_dests = _named_pages(head)
+
+        # Where each group's pages are: (document, first page, end) in report order.
+        starts: list[tuple[int, int]] = []
+        for group in groups:
+            if not any(part == group.part for part, _ in starts):
+                start = 0
+            else:
+                pages = (head_dests, rest_dests)[group.part]
+                if group.anchor not in pages:
+                    raise RuntimeError(f"no named destination for the chapter group {group.anchor!r}")
+                start = pages[group.anchor]
+            starts.append((group.part, start))
+        order: list[int] = []        # indexes into head.pages (first's pages, then second's)
+        names: list[str] = []
+        for index, (part, start) in enumerate(starts):
+            later = [s for p, s in starts[index + 1:] if p == part]
+            end = later[0] if later else counts[part]
+            if not start < end <= counts[part]:
+                raise RuntimeError(f"chapter group {index} has pages {start}..{end} of {counts[part]}")
+            base = 0 if part == 0 else offset
+            order.extend(base + i for i in range(start, end))
+            if page_names is not None:
+                names.extend(page_names[part][start:end])
+        if sorted(order) != list(range(offset + counts[1])):
+            raise RuntimeError("the chapter groups do not cover every page exactly once")
+        if order != sorted(order):
+            pages = [head.pages[i] for i in order]
+            del head.pages[:]
+            head.pages.extend(pages)
+        final = {page.obj.objgen: index for index, page in enumerate(head.pages)}
 
         def destination(array):
             """A destination of ``rest`` pointing at the page's copy in ``head``."""
@@ -145,21 +183,49 @@ def join_pdfs(first: bytes, second: bytes, page_names: list[str] | None = None) 
             new.children.extend(copy(child) for child in item.children)
             return new
 
+        def page_of(item: OutlineItem) -> int:
+            target = item.destination
+            if isinstance(target, Array) and len(target) and isinstance(target[0], Dictionary):
+                return final.get(target[0].objgen, len(final))
+            return len(final)
+
         with rest.open_outline() as theirs, head.open_outline() as ours:
-            ours.root.extend(copy(item) for item in theirs.root)
+            items = [*ours.root, *(copy(item) for item in theirs.root)]
+            items.sort(key=page_of)       # stable: items on one page keep their order
+            ours.root.clear()
+            ours.root.extend(items)
 
         if "/Names" in rest.Root and "/Dests" in rest.Root.Names:
             if "/Names" not in head.Root:
                 head.Root.Names = head.make_indirect(Dictionary())
             if "/Dests" not in head.Root.Names:
                 head.Root.Names.Dests = NameTree.new(head).obj
-            names = NameTree(head.Root.Names.Dests)
+            tree = NameTree(head.Root.Names.Dests)
             for name, value in NameTree(rest.Root.Names.Dests).items():
                 value = destination(value.get("/D") if isinstance(value, Dictionary) else value)
                 if value is not None:
-                    names[name] = value
+                    tree[name] = value
         if page_names is not None:
-            stamp_page_numbers(head, page_names)
+            stamp_page_numbers(head, names)
+        if finish is not None:
+            finish(head)
         out = io.BytesIO()
         head.save(out, deterministic_id=True)
         return out.getvalue()
+
+
+def _named_pages(pdf) -> dict[str, int]:
+    """The page index of each named destination of ``pdf``."""
+    from pikepdf import Array, Dictionary, NameTree
+
+    if "/Names" not in pdf.Root or "/Dests" not in pdf.Root.Names:
+        return {}
+    index = {page.obj.objgen: i for i, page in enumerate(pdf.pages)}
+    found = {}
+    for name, value in NameTree(pdf.Root.Names.Dests).items():
+        array = value.get("/D") if isinstance(value, Dictionary) else value
+        if isinstance(array, Array) and len(array) and isinstance(array[0], Dictionary):
+            page = index.get(array[0].objgen)
+            if page is not None:
+                found[str(name)] = page
+    return found

@@ -1,53 +1,79 @@
-"""Cut a report in two parts at a chapter boundary the template marks.
+"""Cut a report into two documents of about equal layout cost, at chapter boundaries the template marks.
 
-The templates mark every chapter that starts on a new page with ``data-chapter`` on its top-level
-``<section>`` (``reports/report.html`` explains the markers). A part that begins with such a
-chapter lays out exactly as it would after the chapters before it: only the page numbers in the
-footers (stamped after joining, ``joining``) and the running header strings depend on what came
-before. The elements that set the running strings carry ``data-running``; the second part gets
-copies of them in a hidden ``div.run-strings`` (``reports/print.css``) at its start.
+The templates mark every chapter that starts on a new page with ``data-chapter`` (and its ``id``)
+on its top-level ``<section>`` (``reports/report.html`` explains the markers). The marks cut the
+body into *groups* of chapters; each group starts on a new page, so it lays out the same in any
+document that holds it, whatever comes before it there: only the page numbers in the footers
+(stamped after joining, ``joining``) and the running header strings depend on what came before.
 
-The cut balances the parts' estimated layout cost: elements, and SVG charts counting for many.
+Each group goes to one of the two documents; a document may hold groups that are not next to each
+other in the report (the roadmap alone costs a third of a report, so the only contiguous cuts
+leave one part a fifth heavier than the other). ``joining`` finds where each group starts in its
+document by the group's named destination (its ``id``) and puts the pages back in report order.
+
+The elements that set the running strings carry ``data-running``. A group whose document does
+not hold what comes right before it gets copies of the running elements it missed, in a hidden
+``div.run-strings`` (``reports/print.css``) at its start.
+
+The layout cost of a group is estimated from its text, elements and SVG charts (``weight``).
 """
 from __future__ import annotations
 
 import copy
+import itertools
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
 CHAPTER_MARK = "data-chapter"
 RUNNING_MARK = "data-running"
-#: Rough cost of a chart relative to one element (its SVG is parsed and drawn), from profiles.
-CHART_WEIGHT = 120
+#: Estimated layout cost, in units of one character of text: of an element, and of an SVG chart
+#: (parsed and drawn). Fitted to the render time of each group of the demo report.
+ELEMENT_WEIGHT = 80
+CHART_WEIGHT = 2500
+#: Assignments tried exhaustively up to this many groups (2 ** (n - 1) of them); more are merged.
+MAX_GROUPS = 12
+
+
+@dataclass(frozen=True)
+class Group:
+    """Consecutive top-level body elements starting on a new page, rendered in one document."""
+    part: int              # 0 or 1: the document that holds it
+    anchor: str | None     # the id of its first element (None for the report's first group)
+    elements: int          # how many top-level body elements it has
 
 
 @dataclass(frozen=True)
 class Parts:
-    first: ET.Element        # head, cover and the first chapters
-    second: ET.Element       # head and the remaining chapters, with the running header strings
-    chapters: tuple[int, int]  # top-level body elements in each part
-    weights: tuple[int, int]   # estimated layout cost of each part (``weight``)
+    first: ET.Element          # the document holding the report's first group (the cover)
+    second: ET.Element         # the other document
+    groups: tuple[Group, ...]  # every group, in report order
+    weights: tuple[int, int]   # estimated layout cost of each document (``weight``)
+
+    @property
+    def documents(self) -> tuple[ET.Element, ET.Element]:
+        return self.first, self.second
 
 
 def weight(element: ET.Element) -> int:
-    """Estimated layout cost of an element: its elements, SVG charts counting for many."""
+    """Estimated layout cost of an element: its text, its elements, SVG charts counting for many."""
     total = 0
     for node in element.iter():
-        total += 1
+        total += ELEMENT_WEIGHT + len(node.text or "") + len(node.tail or "")
         if node.tag == "img" and (node.get("src") or "").startswith("data:image/svg+xml"):
             total += CHART_WEIGHT
     return total
 
 
 def boundaries(body: ET.Element) -> list[int]:
-    """Indices of the top-level body elements the report may be cut before."""
-    return [i for i, child in enumerate(body) if i > 0 and child.get(CHAPTER_MARK) is not None]
+    """Indices of the top-level body elements the report may be cut before (marked, with an id)."""
+    return [i for i, child in enumerate(body)
+            if i > 0 and child.get(CHAPTER_MARK) is not None and child.get("id")]
 
 
 def split(root: ET.Element, cut: int | None = None) -> Parts | None:
-    """The report as two documents of about equal layout cost, cut before a marked chapter
-    (``cut``: before that top-level element, which must be marked). ``None`` when there is no
-    marked chapter to cut before."""
+    """The report as two documents of about equal layout cost. ``cut``: instead, the report up to
+    that top-level element (which must be a boundary) and the rest. ``None`` when there is no
+    boundary to cut at."""
     head, body = root.find("head"), root.find("body")
     if head is None or body is None:
         return None
@@ -55,27 +81,78 @@ def split(root: ET.Element, cut: int | None = None) -> Parts | None:
     marks = boundaries(body)
     if not marks:
         return None
-    weights = [weight(child) for child in children]
-    if cut is None:
-        total = sum(weights)
-        cut = min(marks, key=lambda i: (abs(total - 2 * sum(weights[:i])), i))
-    elif cut not in marks:
+    if cut is not None and cut not in marks:
         raise ValueError(f"element {cut} is not a marked chapter boundary")
-    first = _document(root, head, children[:cut])
-    rest = [copy.copy(children[cut]), *children[cut + 1:]]
-    running = []
-    for child in children[:cut]:
-        for element in child.iter():
-            if element.get(RUNNING_MARK) is not None:
-                carried = copy.deepcopy(element)
-                carried.tail = None
-                running.append(carried)
-    if running:
-        carrier = ET.Element("div", {"class": "run-strings"})
-        carrier.extend(running)
-        rest[0].insert(0, carrier)
-    second = _document(root, head, rest)
-    return Parts(first, second, (cut, len(children) - cut), (sum(weights[:cut]), sum(weights[cut:])))
+    starts = [0, *marks]
+    spans = [(start, end) for start, end in zip(starts, [*marks, len(children)])]
+    costs = [sum(weight(child) for child in children[a:b]) for a, b in spans]
+    if cut is not None:
+        assignment = [0 if a < cut else 1 for a, _ in spans]
+    else:
+        assignment = _balanced(costs)
+    documents = []
+    for part in (0, 1):
+        kept = []
+        for index, (a, b) in enumerate(spans):
+            if assignment[index] != part:
+                continue
+            group = list(children[a:b])
+            missed = _missed_running(children, spans, assignment, index)
+            if missed:
+                group[0] = copy.copy(group[0])    # the report's own element stays as it is
+                carrier = ET.Element("div", {"class": "run-strings"})
+                carrier.extend(missed)
+                group[0].insert(0, carrier)
+            kept.extend(group)
+        documents.append(_document(root, head, kept))
+    groups = tuple(Group(assignment[i], children[a].get("id") if i else None, b - a)
+                   for i, (a, b) in enumerate(spans))
+    weights = tuple(sum(c for c, p in zip(costs, assignment) if p == part) for part in (0, 1))
+    return Parts(documents[0], documents[1], groups, weights)
+
+
+def _balanced(costs: list[int]) -> list[int]:
+    """The assignment of groups to the two documents (the first group to document 0) with the
+    smallest difference of cost; among equals, the one with fewest changes of document."""
+    n = len(costs)
+    if n > MAX_GROUPS:   # never so many chapters: the contiguous cut nearest the middle
+        total, running, best = sum(costs), 0, None
+        for i, cost in enumerate(costs[:-1]):
+            running += cost
+            if best is None or abs(total - 2 * running) < best[0]:
+                best = (abs(total - 2 * running), i + 1)
+        return [0] * best[1] + [1] * (n - best[1])
+    best_key, best = None, None
+    for rest in itertools.product((0, 1), repeat=n - 1):
+        assignment = [0, *rest]
+        if 1 not in assignment:
+            continue
+        difference = abs(sum(c if p else -c for c, p in zip(costs, assignment)))
+        changes = sum(1 for a, b in zip(assignment, assignment[1:]) if a != b)
+        key = (difference, changes)
+        if best_key is None or key < best_key:
+            best_key, best = key, assignment
+    return best
+
+
+def _missed_running(children, spans, assignment, index) -> list[ET.Element]:
+    """Copies of the running-string elements of the groups before ``index`` that its document
+    does not hold since its previous group there (all before it, for its first group)."""
+    part = assignment[index]
+    missed = []
+    for j in range(index - 1, -1, -1):
+        if assignment[j] == part:
+            break
+        a, b = spans[j]
+        found = [element for child in children[a:b] for element in child.iter()
+                 if element.get(RUNNING_MARK) is not None]
+        missed[:0] = found
+    carried = []
+    for element in missed:
+        clone = copy.deepcopy(element)
+        clone.tail = None
+        carried.append(clone)
+    return carried
 
 
 def _document(root: ET.Element, head: ET.Element, children: list[ET.Element]) -> ET.Element:

@@ -1,10 +1,11 @@
 """Render a report on two cores: its two parts at once, one here and one in a render helper.
 
 A render spends nearly all its time in WeasyPrint's layout and drawing, single-threaded Python.
-``parts.split`` cuts the report before a chapter the template marks as starting a new page, into
-two parts of about equal cost; the helper renders the heavier part while this process renders the
-other, each on its own, without the numbered footer. ``joining.join_pdfs`` puts the pages
-together and stamps the page numbers. Nothing is exchanged while the parts render.
+``parts.split`` cuts the report at the chapters the template marks as starting a new page, and
+deals the chapter groups to two documents of about equal cost; the helper renders the heavier one
+while this process renders the other, each on its own, without the numbered footer.
+``joining.join_parts`` puts the pages back in report order and stamps the page numbers. Nothing
+is exchanged while the documents render.
 
 The helper is a plain ``concurrent.futures.ProcessPoolExecutor`` of one worker started with
 ``spawn`` (a fresh interpreter: no inherited threads or locks), one per rendering process (web
@@ -41,18 +42,41 @@ def enabled() -> bool:
 
 
 def second_core_idle() -> bool:
-    """Whether a one-off render (the command line) gains from a helper: only when a core is free.
-    Starting a helper costs a second WeasyPrint import; on a busy machine that costs more than the
-    half render it saves. ``REPORT_PARALLEL=1`` forces the helper."""
+    """Whether a one-off render (the command line) gains from a helper: only when a core is free
+    now. Starting a helper costs a second WeasyPrint import; on a busy machine that costs more
+    than the half render it saves. ``REPORT_PARALLEL=1`` forces the helper.
+
+    "Now" is the number of runnable tasks the kernel reports (``/proc/loadavg``, this process
+    included), the median of three readings a few milliseconds apart; the load averages lag by
+    a minute, which is longer than most commands run. Without ``/proc``, the one-minute average."""
     if os.environ.get("REPORT_PARALLEL") == "1":
         return True
     if not enabled():
         return False
-    try:
-        busy = os.getloadavg()[0]
-    except OSError:
-        return True
-    return busy <= (os.cpu_count() or 1) - 1.5
+    cpus = os.cpu_count() or 1
+    others = runnable_now()
+    if others is None:
+        try:
+            return os.getloadavg()[0] <= cpus - 1.5
+        except OSError:
+            return True
+    return others - 1 <= cpus - 2
+
+
+def runnable_now(readings: int = 3, interval: float = 0.003) -> int | None:
+    """Tasks running or waiting for a CPU now, the caller included (``None`` without ``/proc``)."""
+    import time
+
+    counts = []
+    for index in range(readings):
+        if index:
+            time.sleep(interval)
+        try:
+            with open("/proc/loadavg") as fh:
+                counts.append(int(fh.read().split()[3].split("/")[0]))
+        except (OSError, ValueError, IndexError):
+            return None
+    return sorted(counts)[len(counts) // 2]
 
 
 # ------------------------------------------------------------------------------- in the helper
@@ -201,11 +225,13 @@ def wait_until_ready(timeout: float = 60.0) -> bool:
         return False
 
 
-def render_in_parts(markup: str, *, exclusive: bool = False, helper_wait: float = 0.0) -> bytes | None:
-    """The report's PDF rendered in two parts, here and in the helper; ``None`` when it cannot
-    be (no free helper, nothing to cut, a failed helper): the caller renders it in one process."""
+def render_in_parts(markup: str, *, exclusive: bool = False, helper_wait: float = 0.0,
+                    finish=None) -> bytes | None:
+    """The report's PDF rendered as two documents, here and in the helper, and joined
+    (``finish``: see ``joining.join_parts``); ``None`` when it cannot be (no free helper, nothing
+    to cut, a failed helper): the caller renders it in one process."""
     from .document import parse_xhtml
-    from .joining import join_pdfs
+    from .joining import join_parts
     from .parts import split, to_markup
     from .render import PART_STYLESHEET, render_part, stylesheet
 
@@ -219,27 +245,27 @@ def render_in_parts(markup: str, *, exclusive: bool = False, helper_wait: float 
             parts = None
         if parts is None:
             return None
-        # The heavier part goes to the helper: this process also joins the PDFs afterwards.
-        helper_takes_first = parts.weights[0] > parts.weights[1]
-        there, here = (parts.first, parts.second) if helper_takes_first else (parts.second, parts.first)
+        # The heavier document goes to the helper: this process also joins the PDFs afterwards.
+        there = 0 if parts.weights[0] > parts.weights[1] else 1
         try:
-            future = helper.executor.submit(_render_in_helper, to_markup(there))
+            future = helper.executor.submit(_render_in_helper, to_markup(parts.documents[there]))
         except Exception as error:  # noqa: BLE001 - the pool broke since it was acquired
             return _failed(helper, error)
-        here_pdf, here_names = render_part(here, extra_stylesheets=[stylesheet(PART_STYLESHEET)], pause_gc=exclusive)
+        rendered = [None, None]
+        rendered[1 - there] = render_part(parts.documents[1 - there], extra_stylesheets=[stylesheet(PART_STYLESHEET)],
+                                          pause_gc=exclusive)
         try:
-            there_pdf, there_names = future.result(timeout=max(TIMEOUT, helper_wait))
+            rendered[there] = future.result(timeout=max(TIMEOUT, helper_wait))
         except Exception as error:  # noqa: BLE001 - died, timed out, or its render failed
             return _failed(helper, error)
     finally:
         if helper.lock.locked():
             release(helper)
-    if here_names is None or there_names is None:
-        return None  # a part's page types are not known: its page numbers could not be stamped
-    first, second = (there_pdf, here_pdf) if helper_takes_first else (here_pdf, there_pdf)
-    names = there_names + here_names if helper_takes_first else here_names + there_names
+    (first_pdf, first_names), (second_pdf, second_names) = rendered
+    if first_names is None or second_names is None:
+        return None  # a document's page types are not known: its page numbers could not be stamped
     try:
-        return join_pdfs(first, second, names)
+        return join_parts(first_pdf, second_pdf, parts.groups, (first_names, second_names), finish=finish)
     except Exception as error:  # noqa: BLE001 - pikepdf or the page-number document failed
         log.warning("joining the parts of a report failed (%s: %s); rendering it in one process",
                     type(error).__name__, error)

@@ -30,7 +30,6 @@ from collections.abc import Iterable
 from contextlib import contextmanager
 
 from ..content.input import ReportInput
-from ..content.markup import report_markup as _content_markup, standalone_html
 from ..paths import ASSETS_DIR, TEMPLATES_DIR
 from . import compat, fonts
 from .document import CachedStylesheet, report_document
@@ -128,11 +127,15 @@ def chart_font_family() -> str | None:
 
 def report_markup(data: ReportInput) -> str:
     """The report's XHTML markup, charts in the report font when it is built."""
-    return _content_markup(data, render_version=RENDER_VERSION, chart_font_family=chart_font_family())
+    from ..content.markup import report_markup as content_markup  # not needed in a render helper
+
+    return content_markup(data, render_version=RENDER_VERSION, chart_font_family=chart_font_family())
 
 
 def render_html(data: ReportInput) -> str:
     """The report as one HTML file with the print stylesheet inlined (for debugging)."""
+    from ..content.markup import standalone_html
+
     return standalone_html(data, render_version=RENDER_VERSION, chart_font_family=chart_font_family())
 
 
@@ -251,11 +254,12 @@ def render_pdf(data: ReportInput, *, parallel: bool = True, exclusive: bool = Fa
     helper that is still starting (the command line starts one as it starts)."""
     from . import pool
 
-    from .finish import finish
+    from .finish import apply, finish
 
     markup = report_markup(data)
     if parallel and compat.enabled("two-core"):
-        pdf = pool.render_in_parts(markup, exclusive=exclusive, helper_wait=helper_wait)
+        pdf = pool.render_in_parts(markup, exclusive=exclusive, helper_wait=helper_wait,
+                                   finish=lambda doc: apply(doc, data, RENDER_VERSION))
         if pdf is not None:
-            return finish(pdf, data, RENDER_VERSION)
+            return pdf
     return finish(render_part(markup, pause_gc=exclusive)[0], data, RENDER_VERSION)
