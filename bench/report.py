@@ -78,27 +78,27 @@ def main() -> int:
     whole_processes(args.rounds)
     data = demo_input()
     t0 = time.perf_counter()
-    pdf = render_pdf(data, parallel=False, exclusive=True)
+    pdf = render_pdf(data, parallel=False)
     first = time.perf_counter() - t0
     helper_up = parallel.wait_until_ready()
     helper = parallel._helper if helper_up else None
     print(f"render helper (second core): {'pid %d' % helper.pid if helper else 'NOT RUNNING'}")
     for _ in range(max(args.warmup, 1)):
-        pdf = render_pdf(data, exclusive=True)
-        render_pdf(data, parallel=False, exclusive=True)
+        pdf = render_pdf(data)
+        render_pdf(data, parallel=False)
     times, cpu, ratios, checks, single = [], [], [], [], []
     for _ in range(args.timed):
         # A short CPU check before each render: on a shared VM the CPU speed drifts by tens of
         # percent within a minute; render time / check time does not.
         checks.append(cpu_check(1_000_000))
         t0, c0 = time.perf_counter(), time.process_time()
-        pdf = render_pdf(data, exclusive=True)
+        pdf = render_pdf(data)
         times.append(time.perf_counter() - t0)
         cpu.append(time.process_time() - c0)
         ratios.append(times[-1] / checks[-1])
         # The same report in one process, interleaved so both see the same machine.
         t0 = time.perf_counter()
-        render_pdf(data, parallel=False, exclusive=True)
+        render_pdf(data, parallel=False)
         single.append(time.perf_counter() - t0)
     if args.out:
         Path(args.out).write_bytes(pdf)
@@ -115,7 +115,7 @@ def main() -> int:
     helper_base = rss_mb(helper.pid) if helper else 0.0
     peak = base
     for i in range(args.rss_renders):
-        render_pdf(data, exclusive=True)
+        render_pdf(data)
         if i % 10 == 9:
             peak = max(peak, rss_mb())
     growth = rss_mb() - base

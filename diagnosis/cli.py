@@ -165,8 +165,7 @@ def report(file, output, enterprise_name, folder):
     started = time.perf_counter()
     from .reports.engine.render import RenderFailed, render_pdf
     try:
-        # Nothing else runs in this process: its part of the render may pause the collector.
-        pdf = render_pdf(offline_input(lib, payload, result, enterprise), exclusive=True, parallel=helper is not None,
+        pdf = render_pdf(offline_input(lib, payload, result, enterprise), parallel=helper is not None,
                          helper_wait=pool.TIMEOUT if helper is not None else 0.0)
     except RenderFailed as exc:
         raise click.ClickException(f"the report could not be rendered: {exc}") from exc

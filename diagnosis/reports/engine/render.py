@@ -22,12 +22,10 @@ Nothing is imported from WeasyPrint before the first render.
 from __future__ import annotations
 
 import atexit
-import gc
 import logging
 import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
-from contextlib import contextmanager
 
 from ..content.input import ReportInput
 from ..paths import ASSETS_DIR, TEMPLATES_DIR
@@ -139,36 +137,12 @@ def render_html(data: ReportInput) -> str:
     return standalone_html(data, render_version=RENDER_VERSION, chart_font_family=chart_font_family())
 
 
-@contextmanager
-def gc_paused(pause: bool):
-    """Pause the cyclic garbage collector for the block, then collect every generation.
-
-    A render allocates a few hundred thousand short-lived objects (many in reference cycles);
-    the automatic collections they trigger walk the whole heap again and again and cost about a
-    third of the render time. The collector is process-wide, so only a process that does nothing
-    else meanwhile asks for it: the render helper, the command line, an RQ worker's job.
-    """
-    if not pause or not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-        # A full collection, not only the young generation: about 35,000 objects of every render
-        # sit in cycles with older objects, and collecting generation 0 alone left them for a full
-        # collection that a paused collector rarely reaches (the helper grew 5 MB per render).
-        # It costs 20-60 ms of a 0.8 s render.
-        gc.collect()
-
-
 def current_optimizations() -> set[str]:
     return {name for name in compat.OPTIMIZATIONS if compat.enabled(name)}
 
 
 def render_part(markup: str | ET.Element, *, optimizations: Iterable[str] | None = None,
-                extra_stylesheets: Iterable = (), pause_gc: bool = False,
+                extra_stylesheets: Iterable = (),
                 retry_plain: bool = True) -> tuple[bytes, list[str] | None]:
     """PDF bytes of report markup rendered in this process, and the name of each page's page
     type (``None`` when ``two-core`` is off: the names are what stamping page numbers needs).
@@ -183,7 +157,7 @@ def render_part(markup: str | ET.Element, *, optimizations: Iterable[str] | None
     extra = list(extra_stylesheets)
     failure: Exception | None = None
     try:
-        return _render(markup, opts, extra, pause_gc)
+        return _render(markup, opts, extra)
     except compat.OptimizationFailed as error:
         failure = error
     except Exception as error:  # noqa: BLE001 - rendered again below, or reported
@@ -193,7 +167,7 @@ def render_part(markup: str | ET.Element, *, optimizations: Iterable[str] | None
         compat.disable(failure.name, f"it failed in a render ({failure.detail})")
         opts.discard(failure.name)
         try:
-            return _render(markup, opts, extra, pause_gc)
+            return _render(markup, opts, extra)
         except Exception as error:  # noqa: BLE001 - then the plain way below
             failure = error
     if not (retry_plain and opts):
@@ -202,12 +176,12 @@ def render_part(markup: str | ET.Element, *, optimizations: Iterable[str] | None
               sorted(opts), type(failure).__name__, failure)
     compat.disable_all(f"a render failed with them ({type(failure).__name__}: {failure})")
     try:
-        return _render(markup, set(), extra, pause_gc)
+        return _render(markup, set(), extra)
     except Exception as error:
         raise RenderFailed(f"{type(error).__name__}: {error}") from error
 
 
-def _render(markup, opts: set[str], extra: list, pause_gc: bool) -> tuple[bytes, list[str] | None]:
+def _render(markup, opts: set[str], extra: list) -> tuple[bytes, list[str] | None]:
     if "svg-text-runs" in opts:
         compat.install_svg_text()
     else:
@@ -216,15 +190,14 @@ def _render(markup, opts: set[str], extra: list, pause_gc: bool) -> tuple[bytes,
     html = report_document(markup, BASE_URL, fetcher(), xhtml="xhtml" in opts, ua="ua-stylesheet" in opts)
     calls = compat.ua_hook_calls()
     svg_failures = compat.svg_text_failures()[0]
-    with gc_paused(pause_gc):
-        document = html.render(font_config=font_config(), stylesheets=stylesheets, **PDF_OPTIONS)
-        names = None
-        if "two-core" in opts:
-            try:
-                names = compat.page_names(document)
-            except Exception as error:  # noqa: BLE001 - an internal moved: no parts, the PDF is fine
-                compat.disable("two-core", f"page names not readable ({type(error).__name__}: {error})")
-        pdf = document.write_pdf(**PDF_OPTIONS)
+    document = html.render(font_config=font_config(), stylesheets=stylesheets, **PDF_OPTIONS)
+    names = None
+    if "two-core" in opts:
+        try:
+            names = compat.page_names(document)
+        except Exception as error:  # noqa: BLE001 - an internal moved: no parts, the PDF is fine
+            compat.disable("two-core", f"page names not readable ({type(error).__name__}: {error})")
+    pdf = document.write_pdf(**PDF_OPTIONS)
     failures, last = compat.svg_text_failures()
     if "svg-text-runs" in opts and failures != svg_failures:
         raise compat.OptimizationFailed("svg-text-runs", last)
@@ -234,9 +207,9 @@ def _render(markup, opts: set[str], extra: list, pause_gc: bool) -> tuple[bytes,
     return pdf, names
 
 
-def render_markup(markup: str, pause_gc: bool = False) -> bytes:
+def render_markup(markup: str) -> bytes:
     """PDF bytes of a whole report's markup, laid out and drawn in this process."""
-    return render_part(markup, pause_gc=pause_gc)[0]
+    return render_part(markup)[0]
 
 
 def warm_up() -> None:
@@ -244,22 +217,21 @@ def warm_up() -> None:
     compat.verify()
 
 
-def render_pdf(data: ReportInput, *, parallel: bool = True, exclusive: bool = False,
+def render_pdf(data: ReportInput, *, parallel: bool = True,
                helper_wait: float = 0.0) -> bytes:
     """The report as PDF bytes: in two parts on two cores when a render helper is free
     (``pool``), else in this process.
 
-    ``exclusive``: nothing else runs in this process meanwhile (the command line, an RQ job), so
-    this process's part may pause the garbage collector. ``helper_wait``: seconds to wait for a
-    helper that is still starting (the command line starts one as it starts)."""
+    ``helper_wait``: seconds to wait for a helper that is still starting (the command line
+    starts one as it starts)."""
     from . import pool
 
     from .finish import apply, finish
 
     markup = report_markup(data)
     if parallel and compat.enabled("two-core"):
-        pdf = pool.render_in_parts(markup, exclusive=exclusive, helper_wait=helper_wait,
+        pdf = pool.render_in_parts(markup, helper_wait=helper_wait,
                                    finish=lambda doc: apply(doc, data, RENDER_VERSION))
         if pdf is not None:
             return pdf
-    return finish(render_part(markup, pause_gc=exclusive)[0], data, RENDER_VERSION)
+    return finish(render_part(markup)[0], data, RENDER_VERSION)

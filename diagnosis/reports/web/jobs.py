@@ -113,18 +113,17 @@ def rq_job(app: Flask, diagnosis):
 def render_job(diagnosis_id: int) -> int:
     """Runs in the RQ worker: renders and stores the report; returns the stored report's size.
 
-    ``diagnosis worker`` runs jobs inside its app context; a plain ``rq worker`` gets a new app.
-    RQ's worker does one job at a time, so the render may pause the garbage collector."""
+    ``diagnosis worker`` runs jobs inside its app context; a plain ``rq worker`` gets a new app."""
     from flask import has_app_context
 
     if has_app_context():
-        return _render(diagnosis_id, exclusive=True)
+        return _render(diagnosis_id)
     from ... import create_app
     with create_app().app_context():
-        return _render(diagnosis_id, exclusive=True)
+        return _render(diagnosis_id)
 
 
-def _render(diagnosis_id: int, exclusive: bool = False) -> int:
+def _render(diagnosis_id: int) -> int:
     from ...assessments.models import Diagnosis
     from ...extensions import db
     from .storage import render_and_store
@@ -133,7 +132,7 @@ def _render(diagnosis_id: int, exclusive: bool = False) -> int:
     diagnosis = db.session.get(Diagnosis, diagnosis_id)
     if diagnosis is None or diagnosis.result is None:
         return 0
-    return render_and_store(diagnosis, exclusive=exclusive).size
+    return render_and_store(diagnosis).size
 
 
 # ------------------------------------------------------------------------------------------ thread

@@ -28,11 +28,11 @@ class ReportUnavailable(RuntimeError):
         self.reason = reason
 
 
-def render_pdf(data, exclusive: bool = False) -> bytes:
+def render_pdf(data) -> bytes:
     """The engine's render (imported on first use: the app never imports WeasyPrint at start)."""
     from ..engine.render import render_pdf as engine_render
 
-    return engine_render(data, exclusive=exclusive)
+    return engine_render(data)
 
 
 def review_key(diagnosis: Diagnosis) -> str:
@@ -56,7 +56,7 @@ def stored_reports(diagnosis: Diagnosis) -> list[StoredReport]:
                                    .order_by(StoredReport.id.desc())))
 
 
-def render_and_store(diagnosis: Diagnosis, exclusive: bool = False) -> StoredReport:
+def render_and_store(diagnosis: Diagnosis) -> StoredReport:
     """Render the current result's report unless it is stored already; returns the stored row.
 
     Raises ``ReportUnavailable`` when the renderer fails (the diagnosis is not touched)."""
@@ -67,7 +67,7 @@ def render_and_store(diagnosis: Diagnosis, exclusive: bool = False) -> StoredRep
     key = template_hash()
     reviewed = review_key(diagnosis)
     try:
-        pdf = render_pdf(report_input(diagnosis, result), exclusive=exclusive)
+        pdf = render_pdf(report_input(diagnosis, result))
     except Exception as error:
         log.exception("report of diagnosis %s could not be rendered", diagnosis.id)
         raise ReportUnavailable(diagnosis.id, f"{type(error).__name__}: {error}") from error
