@@ -62,7 +62,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     errors.init_app(app)
     security_headers.init_app(app)
 
-    from .cli import register
+    from .app_commands import register
     register(app)
 
     if os.environ.get("DIAGNOSIS_SQL_ECHO"):

@@ -138,3 +138,22 @@ def test_a_new_module_changes_the_template_hash(tmp_path):
     before = fingerprint.template_hash(sources)
     (content / "new_chapter.py").write_text("def build():\n    return {}\n")
     assert fingerprint.template_hash(sources) != before
+
+
+@pytest.mark.parametrize("argv", [["score", "{answers}"], ["report", "{answers}", "-o", "{tmp}/out.pdf"],
+                                  ["questionnaire", "check"], ["doctor"]])
+def test_data_commands_never_import_flask(argv, tmp_path, library):
+    """The data commands run without the web stack: Flask (0.1-0.2 s) is imported only for the
+    commands that need the app."""
+    import json
+
+    from diagnosis.demo import demo_payload
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps(demo_payload(library, "zhizao-2024"), ensure_ascii=False), "utf-8")
+    args = [a.format(answers=answers, tmp=tmp_path) for a in argv]
+    code = ("import sys\nfrom diagnosis.cli import main\n"
+            f"sys.argv = ['diagnosis', *{args!r}]\n"
+            "try:\n    main()\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
+            "assert 'flask' not in sys.modules, 'Flask imported'\n")
+    out = run_python(code, tmp_path)
+    assert out.returncode == 0, out.stderr
