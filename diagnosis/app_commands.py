@@ -129,6 +129,8 @@ def worker(burst):
     from .reports.engine import compat
     click.echo(f"report engine: {compat.summary()}")
     conn = Redis.from_url(url)
+    import gc
+    gc.freeze()     # the app and libraries stay loaded: the renders' collections skip them
     # The scheduler runs the retries of failed renders (jobs.RETRY_DELAYS).
     SimpleWorker([Queue(QUEUE, connection=conn)], connection=conn).work(burst=burst, with_scheduler=True)
 
