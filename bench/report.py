@@ -86,6 +86,11 @@ def main() -> int:
     for _ in range(max(args.warmup, 1)):
         pdf = render_pdf(data)
         render_pdf(data, parallel=False)
+    # As a gunicorn worker (gunicorn.conf.py) and an RQ worker do once loaded: the start-up heap is
+    # frozen out of the collector's way.
+    import gc
+    gc.freeze()
+    print(f"start-up objects frozen (gc.freeze, as in gunicorn and RQ workers): {gc.get_freeze_count()}")
     times, cpu, ratios, checks, single = [], [], [], [], []
     for _ in range(args.timed):
         # A short CPU check before each render: on a shared VM the CPU speed drifts by tens of

@@ -84,16 +84,21 @@ def runnable_now(readings: int = 3, interval: float = 0.003) -> int | None:
 
 def _helper_init(warm: bool) -> None:
     """Runs once in the helper process: the checks, and with ``warm`` a probe render that loads
-    fonts and stylesheets (a server's helper; the command line's has its part waiting already)."""
+    fonts and stylesheets (a server's helper). Without (the command line's: its part comes as soon
+    as this process has scored the answers), only the font configuration and the parsed
+    stylesheets, which fit in the time the caller takes to get there."""
     import gc
 
     from . import compat
-    from .render import warm_up
+    from .render import PART_STYLESHEET, font_config, print_stylesheet, stylesheet, warm_up
 
     if warm:
         warm_up()
     else:
         compat.status()
+        font_config()
+        print_stylesheet()
+        stylesheet(PART_STYLESHEET)
     gc.freeze()  # what is loaded now stays: later collections skip it
 
 

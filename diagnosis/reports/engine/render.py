@@ -4,8 +4,10 @@
 in this process otherwise; ``render_part`` renders one document (a whole report or one part) in
 this process. What makes a render fast (WeasyPrint 70, Noto Sans CJK SC):
 
-* Two cores: the two parts of the report are laid out at once, the page numbers stamped after
-  joining (``pool``).
+* Two cores: the report's chapter groups, dealt to two documents of equal cost, are laid out at
+  once, the pages put back in order and the page numbers stamped after joining (``pool``).
+* The garbage collector is left running (pausing it measured slower); long-lived and rendering
+  processes freeze their start-up objects out of its way (``gunicorn.conf.py``, the helper).
 * The report font is Noto Sans CJK SC cut down to GB 2312 and the project's texts (``fonts``),
   with the full font as fallback for rarer characters.
 * Font subsetting by HarfBuzz (libharfbuzz-subset >= 4.1, Debian package libharfbuzz-subset0):
