@@ -98,6 +98,14 @@ def test_the_two_documents_are_balanced_better_than_any_single_cut(demo_report):
     assert sum(balanced.weights) == sum(weight(child) for child in body)
 
 
+def test_one_document_can_be_planned_lighter_by_a_share_of_the_report(demo_report):
+    """The caller also builds the markup and joins the PDFs: its document may be planned lighter."""
+    root = parse_xhtml(report_markup(demo_report))
+    even, uneven = split(root), split(root, lighter_by=0.05)
+    total = sum(uneven.weights)
+    assert abs(abs(uneven.weights[0] - uneven.weights[1]) - 0.05 * total) <= abs(abs(even.weights[0] - even.weights[1]) - 0.05 * total)
+
+
 def test_second_part_carries_the_running_header_strings(demo_report):
     second = split(parse_xhtml(report_markup(demo_report))).second
     carried = second.find("body/section/div[@class='run-strings']")

@@ -15,7 +15,9 @@ The elements that set the running strings carry ``data-running``. A group whose 
 not hold what comes right before it gets copies of the running elements it missed, in a hidden
 ``div.run-strings`` (``reports/print.css``) at its start.
 
-The layout cost of a group is estimated from its text, elements and SVG charts (``weight``).
+The layout cost of a group is estimated from its elements and SVG charts (``weight``). The caller
+may ask for one document to be lighter by a share of the whole (``lighter_by``): the process that
+renders it also builds the markup before and joins the PDFs after.
 """
 from __future__ import annotations
 
@@ -26,10 +28,12 @@ from dataclasses import dataclass
 
 CHAPTER_MARK = "data-chapter"
 RUNNING_MARK = "data-running"
-#: Estimated layout cost, in units of one character of text: of an element, and of an SVG chart
-#: (parsed and drawn). Fitted to the render time of each group of the demo report.
-ELEMENT_WEIGHT = 80
-CHART_WEIGHT = 2500
+#: Estimated layout cost of an element and of an SVG chart (parsed and drawn), in hundredths of
+#: an element. Fitted to the CPU time of each chapter group of the demo report rendered alone
+#: (0.86 ms an element, 38 ms a chart; the length of the text made no measurable difference:
+#: the work goes with boxes and lines, and lines with elements).
+ELEMENT_WEIGHT = 100
+CHART_WEIGHT = 4400
 #: Assignments tried exhaustively up to this many groups (2 ** (n - 1) of them); more are merged.
 MAX_GROUPS = 12
 
@@ -55,10 +59,10 @@ class Parts:
 
 
 def weight(element: ET.Element) -> int:
-    """Estimated layout cost of an element: its text, its elements, SVG charts counting for many."""
+    """Estimated layout cost of an element: its elements, SVG charts counting for many."""
     total = 0
     for node in element.iter():
-        total += ELEMENT_WEIGHT + len(node.text or "") + len(node.tail or "")
+        total += ELEMENT_WEIGHT
         if node.tag == "img" and (node.get("src") or "").startswith("data:image/svg+xml"):
             total += CHART_WEIGHT
     return total
@@ -70,10 +74,11 @@ def boundaries(body: ET.Element) -> list[int]:
             if i > 0 and child.get(CHAPTER_MARK) is not None and child.get("id")]
 
 
-def split(root: ET.Element, cut: int | None = None) -> Parts | None:
-    """The report as two documents of about equal layout cost. ``cut``: instead, the report up to
-    that top-level element (which must be a boundary) and the rest. ``None`` when there is no
-    boundary to cut at."""
+def split(root: ET.Element, cut: int | None = None, lighter_by: float = 0.0) -> Parts | None:
+    """The report as two documents of about equal layout cost, or with one of them lighter by
+    ``lighter_by`` of the whole (either one: the caller picks by ``Parts.weights``). ``cut``:
+    instead, the report up to that top-level element (which must be a boundary) and the rest.
+    ``None`` when there is no boundary to cut at."""
     head, body = root.find("head"), root.find("body")
     if head is None or body is None:
         return None
@@ -89,7 +94,7 @@ def split(root: ET.Element, cut: int | None = None) -> Parts | None:
     if cut is not None:
         assignment = [0 if a < cut else 1 for a, _ in spans]
     else:
-        assignment = _balanced(costs)
+        assignment = _balanced(costs, round(lighter_by * sum(costs)))
     documents = []
     for part in (0, 1):
         kept = []
@@ -111,9 +116,10 @@ def split(root: ET.Element, cut: int | None = None) -> Parts | None:
     return Parts(documents[0], documents[1], groups, weights)
 
 
-def _balanced(costs: list[int]) -> list[int]:
-    """The assignment of groups to the two documents (the first group to document 0) with the
-    smallest difference of cost; among equals, the one with fewest changes of document."""
+def _balanced(costs: list[int], difference: int = 0) -> list[int]:
+    """The assignment of groups to the two documents (the first group to document 0) whose
+    difference of cost is nearest ``difference``; among equals, the one with fewest changes of
+    document."""
     n = len(costs)
     if n > MAX_GROUPS:   # never so many chapters: the contiguous cut nearest the middle
         total, running, best = sum(costs), 0, None
@@ -127,9 +133,9 @@ def _balanced(costs: list[int]) -> list[int]:
         assignment = [0, *rest]
         if 1 not in assignment:
             continue
-        difference = abs(sum(c if p else -c for c, p in zip(costs, assignment)))
+        miss = abs(abs(sum(c if p else -c for c, p in zip(costs, assignment))) - difference)
         changes = sum(1 for a, b in zip(assignment, assignment[1:]) if a != b)
-        key = (difference, changes)
+        key = (miss, changes)
         if best_key is None or key < best_key:
             best_key, best = key, assignment
     return best

@@ -30,6 +30,9 @@ from concurrent.futures import TimeoutError as FutureTimeout
 
 log = logging.getLogger(__name__)
 
+#: The caller's document is planned lighter by this share of the report: it also builds the
+#: markup before and joins the PDFs after (about 35 ms of a 1 s report).
+CALLER_SHARE = 0.035
 #: Seconds to wait for the helper's part before giving up on it.
 TIMEOUT = float(os.environ.get("REPORT_PARALLEL_TIMEOUT", "60"))
 
@@ -246,7 +249,7 @@ def render_in_parts(markup: str, *, helper_wait: float = 0.0,
         return None
     try:
         try:
-            parts = split(parse_xhtml(markup))
+            parts = split(parse_xhtml(markup), lighter_by=CALLER_SHARE)
         except Exception:  # noqa: BLE001 - not XHTML: the one-process path parses it as HTML
             parts = None
         if parts is None:
