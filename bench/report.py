@@ -73,6 +73,11 @@ def main() -> int:
     print(f"CPUs: {os.cpu_count()}  load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}  "
           f"template hash: {template_hash()[:12]}")
     print(f"report engine: {compat.summary()}")
+    # As `make setup` (and pip for the libraries) leave it: the package's bytecode is current, so the
+    # whole-process figures do not include compiling modules (PYTHONDONTWRITEBYTECODE may be set).
+    import compileall
+    fresh = compileall.compile_dir(str(Path(__file__).resolve().parents[1] / "diagnosis"), quiet=1)
+    print(f"package bytecode: {'current' if fresh else 'COULD NOT BE WRITTEN'} (make bytecode)")
     check = cpu_check()
     print(f"CPU check (5M-step Python loop):   {check:7.3f} s   (the lead's quiet machine: see README)")
     whole_processes(args.rounds)

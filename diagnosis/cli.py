@@ -138,9 +138,9 @@ def report(file, output, enterprise_name, folder):
     The file may carry an ``enterprise`` block (name, credit_code, area, industry, above_scale,
     contact), checked as registration checks it; what it does not give is left off the report."""
     from .reports.engine import pool
-    # With a core to spare, the render helper starts on it now, while this process scores the
-    # answers; its part of the report waits for it in its queue. Otherwise one process renders.
-    helper = pool.start(warm=False) if pool.second_core_idle() else None
+    # With a core free now, a render helper takes half of the report (decided now, before this
+    # command loads the machine itself).
+    two_cores = pool.second_core_idle()
     from .accounts.enterprise_block import EnterpriseError, enterprise_block
     from .reports.content.offline import offline_input
     lib = _library(folder)
@@ -148,7 +148,6 @@ def report(file, output, enterprise_name, folder):
     try:
         enterprise = enterprise_block(lib, payload.get("enterprise") if isinstance(payload, dict) else None)
     except EnterpriseError as exc:
-        pool.shutdown()
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
     if enterprise_name:
@@ -156,15 +155,20 @@ def report(file, output, enterprise_name, folder):
     scored = {k: v for k, v in payload.items() if k != "enterprise"} if isinstance(payload, dict) else payload
     if enterprise.get("industry_code") and isinstance(scored, dict):
         if scored.get("industry") not in (None, enterprise["industry_code"]):
-            pool.shutdown()
             click.echo("error: enterprise.industry: 与 industry 不一致", err=True)
             sys.exit(2)
         scored["industry"] = enterprise["industry_code"]
     result = _score_or_exit(scored, lib)
     started = time.perf_counter()
+    from .reports.engine import compat
     from .reports.engine.render import RenderFailed, render_pdf
+    compat.status()     # imports WeasyPrint and checks it, once, before the helper is forked
     import gc
     gc.freeze()     # what is loaded stays until exit: the render's collections skip it (~10% faster)
+    # The helper is a fork of this single-threaded process: it has WeasyPrint and the checks
+    # already, where a spawned helper imported them again on the other core at the same time,
+    # and the two imports slowed each other down.
+    helper = pool.start(warm=False, method="fork") if two_cores else None
     try:
         pdf = render_pdf(offline_input(lib, payload, result, enterprise), parallel=helper is not None,
                          helper_wait=pool.TIMEOUT if helper is not None else 0.0)

@@ -229,3 +229,28 @@ def test_the_command_line_starts_a_helper_only_when_a_core_is_free_now(monkeypat
 
 def test_runnable_tasks_now_count_this_process():
     assert parallel.runnable_now() >= 1
+
+
+def test_the_command_line_with_its_forked_helper_writes_the_pages_of_a_one_process_render(tmp_path, library):
+    """`diagnosis report` forks its helper once WeasyPrint is loaded: the same pages either way."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from diagnosis.demo import demo_payload
+
+    root = Path(__file__).resolve().parents[1]
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps(demo_payload(library, "zhizao-2024"), ensure_ascii=False), "utf-8")
+    outputs = {}
+    for setting in ("1", "0"):
+        out = tmp_path / f"report-{setting}.pdf"
+        env = dict(os.environ, REPORT_PARALLEL=setting, PYTHONPATH=str(root), DIAGNOSIS_CACHE_DIR=str(tmp_path / "cache"))
+        done = subprocess.run([sys.executable, "-m", "diagnosis.cli", "report", str(answers), "-o", str(out)],
+                              capture_output=True, text=True, env=env, timeout=300)
+        assert done.returncode == 0, done.stderr
+        assert "rendering in one process" not in done.stderr
+        outputs[setting] = out.read_bytes()
+    assert pages_text(outputs["1"]) == pages_text(outputs["0"])
+    assert outline_titles(outputs["1"]) == outline_titles(outputs["0"])

@@ -120,9 +120,9 @@ def _render_in_helper(markup: str) -> tuple[bytes, list[str] | None]:
 class Helper:
     """The helper process (a one-worker pool), used by one render at a time."""
 
-    def __init__(self, warm: bool = True) -> None:
+    def __init__(self, warm: bool = True, method: str = "spawn") -> None:
         self.owner = os.getpid()
-        self.executor = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+        self.executor = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context(method),
                                             initializer=_helper_init, initargs=(warm,))
         self.started: Future = self.executor.submit(_helper_pid)
         self.lock = threading.Lock()
@@ -160,9 +160,11 @@ _helper_lock = threading.Lock()
 _unavailable = False
 
 
-def start(warm: bool = True) -> Helper | None:
+def start(warm: bool = True, method: str = "spawn") -> Helper | None:
     """This process's helper, started if there is none (``None`` if helpers cannot run here).
-    ``warm``: it loads fonts with a probe render before taking parts."""
+    ``warm``: it loads fonts with a probe render before taking parts. ``method``: ``spawn`` (a
+    fresh interpreter; any process with threads, a web worker) or ``fork`` (a copy of this process
+    with what it has imported: only for a single-threaded process, the command line)."""
     global _helper, _unavailable
     if not enabled() or _unavailable:
         return None
@@ -173,7 +175,7 @@ def start(warm: bool = True) -> Helper | None:
             _helper = None
         if _helper is None:
             try:
-                _helper = Helper(warm)
+                _helper = Helper(warm, method)
             except Exception as error:  # noqa: BLE001 - no processes here (sandbox, limits)
                 log.warning("report render helper cannot start (%s); rendering in one process", error)
                 _unavailable = True
