@@ -254,3 +254,16 @@ def test_the_command_line_with_its_forked_helper_writes_the_pages_of_a_one_proce
         outputs[setting] = out.read_bytes()
     assert pages_text(outputs["1"]) == pages_text(outputs["0"])
     assert outline_titles(outputs["1"]) == outline_titles(outputs["0"])
+
+
+def test_a_join_that_cannot_place_a_chapter_group_means_a_one_process_render(demo_report, one_process_pdf, helper_ready,
+                                                                            monkeypatch, caplog):
+    """Each group's pages are found by its named destination; without them the join refuses, and
+    the report is rendered in one process: never pages out of order."""
+    from diagnosis.reports.engine import joining
+
+    monkeypatch.setattr(joining, "_named_pages", lambda pdf: {})
+    with caplog.at_level(logging.WARNING, logger="diagnosis.reports.engine.pool"):
+        pdf = render_pdf(demo_report)
+    assert "joining the parts of a report failed" in caplog.text
+    assert pages_text(pdf) == pages_text(one_process_pdf)
