@@ -9,7 +9,8 @@ is exchanged while the documents render.
 
 The helper is a plain ``concurrent.futures.ProcessPoolExecutor`` of one worker started with
 ``spawn`` (a fresh interpreter: no inherited threads or locks), one per rendering process (web
-worker, RQ worker, command line), started by the first render and reused. Its start-up objects
+worker, RQ worker), started by the first render and reused; the command line, single-threaded,
+forks its own once WeasyPrint is loaded (``start(method="fork")``). Its start-up objects
 are frozen out of the garbage collector's reach (``gc.freeze``); the collector is never paused
 (measured: pausing it and collecting afterwards cost 10-15% more than letting it run, with or
 without a frozen heap). Whenever the helper is busy with another
@@ -58,13 +59,13 @@ def second_core_idle() -> bool:
     if not enabled():
         return False
     cpus = os.cpu_count() or 1
-    others = runnable_now()
-    if others is None:
+    running = runnable_now()
+    if running is None:
         try:
             return os.getloadavg()[0] <= cpus - 1.5
         except OSError:
             return True
-    return others - 1 <= cpus - 2
+    return running - 1 <= cpus - 2       # the others leave a core besides this one's
 
 
 def runnable_now(readings: int = 3, interval: float = 0.003) -> int | None:
@@ -88,8 +89,8 @@ def runnable_now(readings: int = 3, interval: float = 0.003) -> int | None:
 def _helper_init(warm: bool) -> None:
     """Runs once in the helper process: the checks, and with ``warm`` a probe render that loads
     fonts and stylesheets (a server's helper). Without (the command line's: its part comes as soon
-    as this process has scored the answers), only the font configuration and the parsed
-    stylesheets, which fit in the time the caller takes to get there."""
+    as the caller has built the markup), only the font configuration and the parsed stylesheets,
+    which fit in the time the caller takes to get there."""
     import gc
 
     from . import compat
