@@ -13,6 +13,7 @@ from flask import has_request_context, request, session
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer
 from flask_login import login_user, logout_user
+from sqlalchemy import bindparam, select
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..extensions import db, login_manager
@@ -20,6 +21,9 @@ from .models import User
 from .services import end_all_sessions
 
 MAX_ID_DIGITS = 18
+# Every signed-in request loads its user: one statement, made once (``session.get`` builds its
+# query anew each time).
+_USER_BY_ID = select(User).where(User.id == bindparam("user_id"))
 
 
 def load_user(session_id: str) -> User | None:
@@ -27,7 +31,7 @@ def load_user(session_id: str) -> User | None:
     user_id, _, token = (session_id or "").partition(":")
     if not token or not user_id.isdigit() or len(user_id) > MAX_ID_DIGITS:
         return None             # also every cookie from before session tokens existed
-    user = db.session.get(User, int(user_id))
+    user = db.session.scalars(_USER_BY_ID, {"user_id": int(user_id)}).one_or_none()
     if user is None or not user.active or not hmac.compare_digest(user.session_token, token):
         return None
     return user

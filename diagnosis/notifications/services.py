@@ -3,7 +3,7 @@ notification is made: nobody is told about a diagnosis they may not open."""
 from __future__ import annotations
 
 from flask import has_request_context, url_for
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from .. import access, mail
 from ..accounts.models import ProviderOrganization, Role, User, utcnow
@@ -49,9 +49,13 @@ def notify_enterprise(diagnosis, kind: str, text: str) -> list[Notification]:
     return notify(list(users), diagnosis, kind, text)
 
 
+# The header asks on every page: one statement, made once.
+_UNREAD = select(func.count(Notification.id)).where(Notification.user_id == bindparam("user_id"),
+                                                    Notification.read_at.is_(None))
+
+
 def unread_count(user: User) -> int:
-    return db.session.scalar(select(func.count(Notification.id)).where(
-        Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
+    return db.session.scalar(_UNREAD, {"user_id": user.id}) or 0
 
 
 def recent(user: User, limit: int = 100) -> list[Notification]:
