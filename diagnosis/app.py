@@ -9,7 +9,7 @@ from types import FunctionType
 from flask import Flask
 from flask.globals import _cv_request
 
-from . import catalog, rate_limits, secret_key
+from . import catalog, db_checkout, rate_limits, secret_key
 from .config import PROJECT_ROOT, defaults, from_environment, normalize_database_url
 from .extensions import csrf, db, login_manager, migrate
 
@@ -68,7 +68,11 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     app.config["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
+    begin_on_checkout = db_checkout.configure(app)
     db.init_app(app)
+    if begin_on_checkout:
+        with app.app_context():
+            db_checkout.attach(db.engine)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
