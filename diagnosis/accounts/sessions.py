@@ -17,13 +17,14 @@ from sqlalchemy import bindparam, select
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..extensions import db, login_manager
+from ..notifications import services as notifications
 from .models import User
 from .services import end_all_sessions
 
 MAX_ID_DIGITS = 18
 # Every signed-in request loads its user: one statement, made once (``session.get`` builds its
-# query anew each time).
-_USER_BY_ID = select(User).where(User.id == bindparam("user_id"))
+# query anew each time), which reads the header's unread count as well.
+_USER_BY_ID = select(User, notifications.UNREAD_OF_USER).where(User.id == bindparam("user_id"))
 
 
 def load_user(session_id: str) -> User | None:
@@ -31,9 +32,13 @@ def load_user(session_id: str) -> User | None:
     user_id, _, token = (session_id or "").partition(":")
     if not token or not user_id.isdigit() or len(user_id) > MAX_ID_DIGITS:
         return None             # also every cookie from before session tokens existed
-    user = db.session.scalars(_USER_BY_ID, {"user_id": int(user_id)}).one_or_none()
-    if user is None or not user.active or not hmac.compare_digest(user.session_token, token):
+    row = db.session.execute(_USER_BY_ID, {"user_id": int(user_id)}).one_or_none()
+    if row is None:
         return None
+    user, unread = row
+    if not user.active or not hmac.compare_digest(user.session_token, token):
+        return None
+    notifications.remember_unread(user.id, unread)
     return user
 
 
