@@ -57,7 +57,7 @@ _MARKED = hasattr(inspect, "markcoroutinefunction")
 
 def create_app(config: dict | None = None, instance_path: str | None = None) -> Flask:
     app = DiagnosisFlask(__name__, instance_relative_config=True, instance_path=instance_path,
-                template_folder=str(PROJECT_ROOT / "templates"), static_folder=str(PROJECT_ROOT / "static"))
+                         template_folder=str(PROJECT_ROOT / "templates"), static_folder=str(PROJECT_ROOT / "static"))
     app.config.from_mapping(defaults(app.instance_path))
     app.config.from_pyfile("config.py", silent=True)
     app.config.update(from_environment())

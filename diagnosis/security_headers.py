@@ -31,6 +31,7 @@ CSP = {
 PERMISSIONS = {"camera": "()", "microphone": "()", "geolocation": "()", "payment": "()", "usb": "()",
                "interest-cohort": "()"}
 
+
 class _Talisman(Talisman):
     """Flask-Talisman with each view's options, and the policy headers made of them, worked out
     once instead of on every request (it looks the options up four times per request and joins

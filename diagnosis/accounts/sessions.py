@@ -11,8 +11,8 @@ import hmac
 
 from flask import has_request_context, request, session
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
-from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer
 from flask_login import login_user, logout_user
+from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import bindparam, select
 from werkzeug.middleware.proxy_fix import ProxyFix
 
