@@ -20,6 +20,12 @@ Log-in is not measured: it happens before the window, a few at a time, with the 
 limits switched off by configuration (RATELIMIT_ENABLED=False), since 50 log-ins from one address
 in a second are what those limits exist to stop.
 
+gunicorn runs 4 sync workers by default, which close the connection after every request (each
+request pays a TCP connect, accept and close on the two cores). ``--workers 2 --threads 4`` serves
+as ``make run`` does (gthread, connections kept alive): less CPU per request for the server and the
+client, but the 50 kept-alive connections are shared unevenly between the two workers, and on
+2026-11-30 (busy machine, same code) p95 was 690 ms against 480 ms with 4 sync workers.
+
 Usage: .venv/bin/python bench/load.py [--users 50] [--seconds 60] [--servers 1] [--workers 4]
            [--threads 1] [--port 5111]
        LOAD_DATABASE_URL (default postgresql+psycopg://postgres@127.0.0.1:5432/zhizao_load)
@@ -511,7 +517,7 @@ def main() -> None:
     parser.add_argument("--ceiling-seconds", type=float, default=15)
     parser.add_argument("--servers", type=int, default=1, choices=[1, 2])
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers per server")
-    parser.add_argument("--threads", type=int, default=1, help="threads per worker (>1: gthread)")
+    parser.add_argument("--threads", type=int, default=1, help="threads per worker (>1: gthread; 1: sync)")
     parser.add_argument("--port", type=int, default=5111)
     args = parser.parse_args()
     resource.setrlimit(resource.RLIMIT_NOFILE, (4096, 4096))

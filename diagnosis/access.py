@@ -12,7 +12,7 @@ Drafts are the enterprise's own work in progress: nobody else sees them.
 from __future__ import annotations
 
 from flask import abort
-from sqlalchemy import Select, exists, select
+from sqlalchemy import Select, bindparam, exists, select
 
 from .accounts.models import Enterprise, ProviderOrganization, Role, User
 from .assessments.models import SUBMITTED, Diagnosis, Share
@@ -57,9 +57,19 @@ def can_review(user: User, diagnosis: Diagnosis) -> bool:
     return user.role == Role.PROVIDER and can_view(user, diagnosis)
 
 
+# ``visible_diagnoses`` of an enterprise user narrowed to one diagnosis, made once: an enterprise
+# opens its own diagnoses on every stage page and save.
+_OWN_DIAGNOSIS = select(Diagnosis).where(Diagnosis.enterprise_id == bindparam("enterprise_id"),
+                                         Diagnosis.id == bindparam("diagnosis_id"))
+
+
 def viewable_or_404(user: User, diagnosis_id: int) -> Diagnosis:
     """The diagnosis if this user may see it; 404 otherwise (never reveals that it exists)."""
-    diagnosis = db.session.scalar(visible_diagnoses(user).where(Diagnosis.id == diagnosis_id))
+    if user.role == Role.ENTERPRISE:
+        diagnosis = db.session.scalar(_OWN_DIAGNOSIS, {"enterprise_id": user.enterprise_id or -1,
+                                                       "diagnosis_id": diagnosis_id})
+    else:
+        diagnosis = db.session.scalar(visible_diagnoses(user).where(Diagnosis.id == diagnosis_id))
     if diagnosis is None:
         abort(404)
     return diagnosis

@@ -9,7 +9,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import catalog
@@ -190,23 +190,36 @@ class _Stored:
     field_versions: dict[str, int]
 
 
+_t = Diagnosis.__table__
+_READ_FOR_WRITE = (select(_t.c.status, _t.c.version, _t.c.profile, _t.c.answers, _t.c.field_versions)
+                   .where(_t.c.id == bindparam("diagnosis_id")).with_for_update())
+
+
 def _read_for_write(diagnosis_id: int) -> _Stored:
     """The stored state, read from the database (not the session's copy). On PostgreSQL the row is
     locked until the transaction ends; on SQLite, which has no row locks, the conditional UPDATE
     in ``_write`` is what detects a write that came in between."""
-    t = Diagnosis.__table__
-    row = db.session.execute(
-        select(t.c.status, t.c.version, t.c.profile, t.c.answers, t.c.field_versions)
-        .where(t.c.id == diagnosis_id).with_for_update()).one()
+    row = db.session.execute(_READ_FOR_WRITE, {"diagnosis_id": diagnosis_id}).one()
     return _Stored(row.status, row.version, row.profile or {}, row.answers or {}, row.field_versions or {})
+
+
+# The conditional UPDATEs, one per set of columns written, made once (building an UPDATE with its
+# values costs as much as running it).
+_WRITES: dict[tuple[str, ...], Any] = {}
 
 
 def _write(diagnosis_id: int, read: _Stored, **values: Any) -> bool:
     """Write the draft if it is still a draft at the version read; the version goes up by one."""
-    t = Diagnosis.__table__
-    done = db.session.execute(
-        t.update().where(t.c.id == diagnosis_id, t.c.status == DRAFT, t.c.version == read.version)
-        .values(version=read.version + 1, **values))
+    names = tuple(sorted(values))
+    statement = _WRITES.get(names)
+    if statement is None:
+        statement = _WRITES[names] = (
+            _t.update().where(_t.c.id == bindparam("w_id"), _t.c.status == DRAFT,
+                              _t.c.version == bindparam("w_version"))
+            .values(version=bindparam("w_new_version"), **{name: bindparam(f"w_{name}") for name in names}))
+    done = db.session.execute(statement, {"w_id": diagnosis_id, "w_version": read.version,
+                                          "w_new_version": read.version + 1,
+                                          **{f"w_{name}": value for name, value in values.items()}})
     return done.rowcount == 1
 
 

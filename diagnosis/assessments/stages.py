@@ -130,7 +130,7 @@ def cmmm_progress(docs: Docs, profile: dict[str, Any], answers: dict[str, Any]) 
     doc = docs.cmmm
     compiled = cmmm_mod.compile_cmmm(doc.data, doc.sha256)
     prof = cmmm_profile(docs, profile)
-    result = cmmm_mod.score_cmmm(compiled, answers, prof)
+    result = cmmm_mod.levels_cmmm(compiled, answers, prof)
     asked = result["asked_up_to"]
     unanswered = {}
     total = 0

@@ -34,6 +34,21 @@ def question(spec: "FieldSpec", raw: Any, errors: list[str] | None = None,
              hint: dict[str, Any] | None = None, note: str = "") -> Markup:
     """One question showing ``raw`` (form text; a list for multiple choice), the option the entered
     figures imply (``hint``) and a ``note`` after its help (e.g. figures taken from the profile)."""
+    return Markup(question_html(spec, raw, errors, hint, note))
+
+
+def group_head(title: str, help_text: str) -> str:
+    """The start of the card holding a group of questions, up to its first question."""
+    help_html = f'<p class="help">{escape(help_text)}</p>' if help_text else ""
+    return f'\n  <div class="card"><h2 class="card-title">{escape(title)}</h2>\n    {help_html}\n    '
+
+
+GROUP_END = "\n  </div>\n  "
+
+
+def question_html(spec: "FieldSpec", raw: Any, errors: list[str] | None = None,
+                  hint: dict[str, Any] | None = None, note: str = "") -> str:
+    """``question`` as text (already escaped)."""
     parts = spec.html.get("parts")
     if parts is None:
         parts = spec.html["parts"] = _parts(spec)
@@ -49,7 +64,7 @@ def question(spec: "FieldSpec", raw: Any, errors: list[str] | None = None,
         out.append(f'<ul class="errors" id="{spec.name}-errors">' + "".join(f"<li>{escape(e)}</li>" for e in errors)
                    + "</ul>")
     out.append("</div>")
-    return Markup("".join(out))
+    return "".join(out)
 
 
 def _inputs(spec: "FieldSpec", parts: _Parts, raw: Any, invalid: bool = False) -> str:

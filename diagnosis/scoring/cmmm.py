@@ -85,13 +85,11 @@ def _band(method: dict, score: float) -> tuple[int, str]:
     return level, label
 
 
-def score_cmmm(compiled: Compiled, answers: dict[str, Any], profile: str) -> dict[str, Any]:
-    """``answers`` maps item ids to 0/0.5/0.8/1, None for not applicable; a missing item counts 0."""
-    doc = compiled.doc
-    method = doc["method"]
-    threshold = method["achieve_threshold"]
-    prof = doc["profiles"][profile]
-    weights = prof["weights"]
+def _level_scores(compiled: Compiled, answers: dict[str, Any], profile: str
+                  ) -> tuple[dict[str, dict[int, float | None]], int, int, dict[int, float]]:
+    """Sub-domain scores per level, the level achieved (k), the highest level asked and the level
+    scores (0 above the asked levels)."""
+    threshold = compiled.doc["method"]["achieve_threshold"]
     # Sub-domain score per level: mean over applicable (non-null) items; None when nothing applies.
     get = answers.get
     sub_scores: dict[str, dict[int, float | None]] = {}
@@ -121,6 +119,24 @@ def score_cmmm(compiled: Compiled, answers: dict[str, Any], profile: str) -> dic
         k += 1
     asked = min(k + 1, 5)
     level_scores = {n: (raw_levels[n] if n <= asked else 0.0) for n in range(1, 6)}
+    return sub_scores, k, asked, level_scores
+
+
+def levels_cmmm(compiled: Compiled, answers: dict[str, Any], profile: str) -> dict[str, Any]:
+    """The part of ``score_cmmm`` that says how far the levels go (``achieved``, ``asked_up_to``,
+    ``level_scores``, the same values), without the sub-domain details: what a stage page needs."""
+    _, k, asked, level_scores = _level_scores(compiled, answers, profile)
+    return {"achieved": k, "asked_up_to": asked, "level_scores": {str(n): round(v, 4) for n, v in level_scores.items()}}
+
+
+def score_cmmm(compiled: Compiled, answers: dict[str, Any], profile: str) -> dict[str, Any]:
+    """``answers`` maps item ids to 0/0.5/0.8/1, None for not applicable; a missing item counts 0."""
+    doc = compiled.doc
+    method = doc["method"]
+    threshold = method["achieve_threshold"]
+    prof = doc["profiles"][profile]
+    weights = prof["weights"]
+    sub_scores, k, asked, level_scores = _level_scores(compiled, answers, profile)
     score = 5.0 if k == 5 else k + level_scores[k + 1]
     band_level, band_label = _band(method, score)
     level_info = {lv["level"]: lv for lv in doc["levels"]}
