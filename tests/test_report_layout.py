@@ -84,19 +84,25 @@ def test_importing_every_report_module_runs_nothing(tmp_path):
     assert out.returncode == 0, out.stderr
 
 
-@pytest.mark.parametrize("argv", [["score", "{answers}"], ["--help"], ["questionnaire", "list"]])
-def test_commands_that_do_not_render_never_import_weasyprint(argv, tmp_path, library):
+def run_command_without(module: str, argv: list[str], tmp_path, library) -> subprocess.CompletedProcess:
+    """Run ``diagnosis ARGV`` in a fresh interpreter (``{answers}``: the demo answers file, ``{tmp}``:
+    a temporary folder) and fail it if it exits with an error or ``module`` was imported."""
     import json
 
     from diagnosis.demo import demo_payload
     answers = tmp_path / "answers.json"
     answers.write_text(json.dumps(demo_payload(library, "zhizao-2024"), ensure_ascii=False), "utf-8")
-    args = [a.format(answers=answers) for a in argv]
+    args = [a.format(answers=answers, tmp=tmp_path) for a in argv]
     code = ("import sys\nfrom diagnosis.cli import main\n"
             f"sys.argv = ['diagnosis', *{args!r}]\n"
             "try:\n    main()\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
-            "assert 'weasyprint' not in sys.modules\n")
-    out = run_python(code, tmp_path)
+            f"assert {module!r} not in sys.modules, '{module} imported'\n")
+    return run_python(code, tmp_path)
+
+
+@pytest.mark.parametrize("argv", [["score", "{answers}"], ["--help"], ["questionnaire", "list"]])
+def test_commands_that_do_not_render_never_import_weasyprint(argv, tmp_path, library):
+    out = run_command_without("weasyprint", argv, tmp_path, library)
     assert out.returncode == 0, out.stderr
 
 
@@ -145,15 +151,5 @@ def test_a_new_module_changes_the_template_hash(tmp_path):
 def test_data_commands_never_import_flask(argv, tmp_path, library):
     """The data commands run without the web stack: Flask (0.1-0.2 s) is imported only for the
     commands that need the app."""
-    import json
-
-    from diagnosis.demo import demo_payload
-    answers = tmp_path / "answers.json"
-    answers.write_text(json.dumps(demo_payload(library, "zhizao-2024"), ensure_ascii=False), "utf-8")
-    args = [a.format(answers=answers, tmp=tmp_path) for a in argv]
-    code = ("import sys\nfrom diagnosis.cli import main\n"
-            f"sys.argv = ['diagnosis', *{args!r}]\n"
-            "try:\n    main()\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
-            "assert 'flask' not in sys.modules, 'Flask imported'\n")
-    out = run_python(code, tmp_path)
+    out = run_command_without("flask", argv, tmp_path, library)
     assert out.returncode == 0, out.stderr
