@@ -20,12 +20,17 @@ from .audit.models import AuditEvent
 from .extensions import db
 
 
+# An enterprise user sees its own enterprise's diagnoses, drafts included. Made once with a bound
+# parameter: an enterprise opens its own diagnoses on every stage page and save.
+_OWN_DIAGNOSES = select(Diagnosis).where(Diagnosis.enterprise_id == bindparam("enterprise_id"))
+_OWN_DIAGNOSIS = _OWN_DIAGNOSES.where(Diagnosis.id == bindparam("diagnosis_id"))
+
+
 def visible_diagnoses(user: User) -> Select:
     """A query of the diagnoses this user may see."""
-    query = select(Diagnosis)
     if user.role == Role.ENTERPRISE:
-        return query.where(Diagnosis.enterprise_id == (user.enterprise_id or -1))
-    query = query.where(Diagnosis.status == SUBMITTED)
+        return _OWN_DIAGNOSES.params(enterprise_id=user.enterprise_id or -1)
+    query = select(Diagnosis).where(Diagnosis.status == SUBMITTED)
     if user.role == Role.PROVIDER:
         return query.where(exists().where(
             Share.diagnosis_id == Diagnosis.id, Share.organization_id == (user.provider_organization_id or -1),
@@ -55,12 +60,6 @@ def can_share(user: User, diagnosis: Diagnosis) -> bool:
 
 def can_review(user: User, diagnosis: Diagnosis) -> bool:
     return user.role == Role.PROVIDER and can_view(user, diagnosis)
-
-
-# ``visible_diagnoses`` of an enterprise user narrowed to one diagnosis, made once: an enterprise
-# opens its own diagnoses on every stage page and save.
-_OWN_DIAGNOSIS = select(Diagnosis).where(Diagnosis.enterprise_id == bindparam("enterprise_id"),
-                                         Diagnosis.id == bindparam("diagnosis_id"))
 
 
 def viewable_or_404(user: User, diagnosis_id: int) -> Diagnosis:
