@@ -286,3 +286,34 @@ def test_the_command_line_refuses_a_bad_enterprise_block_naming_the_field(tmp_pa
     result = CliRunner().invoke(main, ["report", str(answers), "-o", str(out)])
     assert result.exit_code == 2 and "enterprise.credit_code" in result.output and "校验位" in result.output
     assert not out.exists()
+
+
+def test_a_tie_is_never_cut_silently_when_naming_the_weakest_sub_domains(reports):
+    text = reports["strong process"].text       # 18 sub-domains score 0.5 at level 5
+    named = re.search(r"迈向五级最需补强的子域：(.+?)（另有(\d+)个子域与(.+?)的五级要求得分同为0.5", text)
+    assert named, "the summary names three of many equally weak sub-domains without saying so"
+    names = named.group(1).split("、")
+    assert len(names) == 3 and names[-1] == named.group(3) and int(named.group(2)) == 15
+
+
+def test_the_summary_and_the_focus_section_name_the_weakest_in_the_same_order(reports):
+    for kind in ("mid process", "strong process"):
+        summary = re.search(r"最需补强的子域：(.+?)（", reports[kind].text).group(1).split("、")
+        lines = "\n".join(reports[kind].pages).split("重点补强子域：下一等级的要求")[1].splitlines()
+        section = [m.group(1) for m in map(re.compile(r"^\s*(\S+)\s*当前[\d.]+分，目标").match, lines) if m]
+        assert section[:len(summary)] == summary, kind
+
+
+def test_the_lowest_scenes_are_named_with_every_scene_of_their_level(reports):
+    text = reports["strong process"].text       # S01 and S04 at 2级, thirteen scenes at 3级
+    assert "16个数字化经营场景中等级最低的是：产品设计（2级）、售后服务（2级）。" in text
+    assert "工艺设计（3级）" not in text
+
+
+def test_many_scenes_at_the_lowest_level_are_counted_not_picked(reports):
+    text = reports["inflated self-ratings"].text
+    assert re.search(r"等级最低的是1级，共14个：产品设计、工艺设计、营销管理等。", text)
+
+
+def test_a_report_at_level_five_has_no_next_level_requirements_section(reports):
+    assert "重点补强子域" not in reports["all levels achieved"].text

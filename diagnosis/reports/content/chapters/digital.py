@@ -1,7 +1,7 @@
 """Chapter “数字化水平”: the SME digital-level score, dimensions and scenes."""
 from __future__ import annotations
 
-from .. import charts
+from .. import charts, ranking
 from ..formatting import num, pct
 
 
@@ -56,7 +56,9 @@ def build(sme: dict, doc: dict | None, profile: dict | None = None) -> dict:
                        "meaning": level_text.get(sid, {}).get(str(level), "尚未达到一级要求" if level == 0 else ""),
                        "next": level_text.get(sid, {}).get(str(level + 1), "") if level < 4 else ""})
     groups = [{"name": g, "average": num(v)} for g, v in (sme.get("scene_groups") or {}).items()]
-    weak_scenes = sorted(scenes, key=lambda s: (s["level"], s["id"]))[:4]
+    # The lowest levels, whole: scenes are listed only with every other scene of the same level.
+    weak = ranking.whole_groups(sorted(scenes, key=lambda s: (s["level"], s["id"])), lambda s: s["level"], 4)
+    weak_scenes = weak.shown
     rule = sme.get("grade_rule") or {}
     return {
         "grade_sentence": grade_sentence(sme),
@@ -71,6 +73,8 @@ def build(sme: dict, doc: dict | None, profile: dict | None = None) -> dict:
         "scene_groups": groups,
         "scenes_svg": charts.scene_levels_svg(scenes),
         "weak_scenes": weak_scenes,
+        "weak_more": (f"另有 {weak.tied_left_out} 个场景同为 {weak.value} 级，未逐一列出。"
+                      if weak.tied_left_out else ""),
         "rule": {"name": rule.get("name", ""), "note": rule.get("note", ""),
                  "bands": [{"min": num(b["min"]), "label": b["label"]} for b in rule.get("bands", [])],
                  "below": (rule.get("below") or {}).get("label", "")},

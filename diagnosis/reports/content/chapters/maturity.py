@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import math
 
-from .. import charts
+from .. import charts, ranking
 from ..formatting import num, pct
 from ..labels import CMMM_LEVEL_NAMES, DOMAIN_ORDER, ELEMENT_ORDER
 
@@ -86,9 +86,22 @@ def build(cmmm: dict, doc: dict | None, answers: dict, peers: dict | None) -> di
         g["assessed"] = any(s["applicable"] for s in g["rows"])
 
     # The weakest sub-domains, with the requirement items of the next level and the current rating.
+    # With the standing of scoring 2026.11 the order is the result page's: the next level's score,
+    # low to high, equal scores by the sub-domain's weight; before it, the sub-domain score.
     ranked = sorted((s for s in subs if s["applicable"]), key=lambda s: (s["score"], s["order"]))
-    gaps = [s for s in ranked if not s["strength"]]
-    weakest = gaps[:WEAKEST_MAX] if len(gaps) >= WEAKEST_MIN else ranked[:WEAKEST_MIN]
+    rank_value = lambda s: s["score"]   # noqa: E731
+    standing = cmmm.get("standing")
+    by_next_level = bool(standing and standing.get("next_level_focus"))
+    if by_next_level:
+        by_key = {s["key"]: s for s in subs}
+        next_scores = {f["key"]: f["score"] for f in standing["next_level_focus"]}
+        ranked = [by_key[f["key"]] for f in standing["next_level_focus"] if f["key"] in by_key]
+        rank_value = lambda s: next_scores[s["key"]]   # noqa: E731
+    open_ranked = [s for s in ranked if s["score"] + 1e-9 < 5]    # a sub-domain at 5 has no next level
+    gaps = [s for s in open_ranked if not s["strength"]]
+    weakest_cut = (ranking.first(gaps, rank_value, WEAKEST_MAX) if len(gaps) >= WEAKEST_MIN
+                   else ranking.first(open_ranked, rank_value, WEAKEST_MIN))
+    weakest = weakest_cut.shown
     focus = []
     for s in weakest:
         nxt = min(int(math.floor(s["score"] + 1e-9)) + 1, 5)
@@ -121,12 +134,13 @@ def build(cmmm: dict, doc: dict | None, answers: dict, peers: dict | None) -> di
         levels.append({"level": CMMM_LEVEL_NAMES[n], "title": info.get("title", ""), "gist": info.get("gist", ""),
                        "score": num(value) if n <= max(k + 1, asked) else "—", "state": state,
                        "current": n == k + 1})
-    strengths = [s["name"] for s in sorted(subs, key=lambda s: -(s["score"] or 0)) if s["applicable"]][:3]
-    standing = cmmm.get("standing")
+    strong = [s for s in sorted(subs, key=lambda s: -(s["score"] or 0)) if s["applicable"]]
     if standing:               # scoring 2026.11: the same lists as the result page
-        names = {s["key"]: s["name"] for s in subs}
-        strengths = [names[key] for key in standing["strengths"]][:3]
-        ranked = [next(s for s in subs if s["key"] == f["key"]) for f in standing["next_level_focus"]] or ranked
+        by_key = {s["key"]: s for s in subs}
+        strong = [by_key[key] for key in standing["strengths"]]
+    top = ranking.first(strong, lambda s: s["score"], 3)
+    bottom = ranking.first(ranked, rank_value, 3)
+    next_label = CMMM_LEVEL_NAMES.get(min(k + 1, 5), "")
     sentences = standing_sentences(k, cmmm, level_info)
     return {
         **sentences,
@@ -147,8 +161,20 @@ def build(cmmm: dict, doc: dict | None, answers: dict, peers: dict | None) -> di
         "peer_shown": peer_ok,
         "groups": groups,
         "focus": focus,
-        "top": strengths,
-        "bottom": [s["name"] for s in ranked[:3]],
+        "focus_rule": (f"按迈向{next_label}的要求得分从低到高列出（同分的按子域权重从高到低）" if by_next_level
+                       else "按子域得分从低到高列出"),
+        "focus_more": (f"另有 {weakest_cut.tied_left_out} 个子域与{weakest[-1]['name']}的"
+                       + (f"{next_label}要求得分同为 {num(weakest_cut.value)}" if by_next_level
+                          else f"得分同为 {num(weakest_cut.value)}") + "，未逐一列出。")
+        if weakest_cut.tied_left_out else "",
+        "top": [s["name"] for s in top.shown],
+        "top_more": top.tied_left_out,
+        "bottom": [s["name"] for s in bottom.shown],
+        "bottom_tie": ((f"另有 {bottom.tied_left_out} 个子域与{bottom.shown[-1]['name']}的{next_label}要求得分同为 "
+                        f"{num(bottom.value)}，同分的按子域权重排列") if by_next_level else
+                       f"另有 {bottom.tied_left_out} 个子域与{bottom.shown[-1]['name']}得分同为 {num(bottom.value)}")
+        if bottom.tied_left_out else "",
+        "bottom_label": f"迈向{next_label}最需补强的子域" if by_next_level else "最需补强的子域",
         "gap_count": len(gaps),
         "tailored_out": [s["name"] for s in subs if s["tailored"]],
     }
