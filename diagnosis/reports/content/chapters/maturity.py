@@ -90,10 +90,10 @@ def build(cmmm: dict, doc: dict | None, answers: dict, peers: dict | None) -> di
     # low to high, equal scores by the sub-domain's weight; before it, the sub-domain score.
     ranked = sorted((s for s in subs if s["applicable"]), key=lambda s: (s["score"], s["order"]))
     rank_value = lambda s: s["score"]   # noqa: E731
+    by_key = {s["key"]: s for s in subs}
     standing = cmmm.get("standing")
     by_next_level = bool(standing and standing.get("next_level_focus"))
     if by_next_level:
-        by_key = {s["key"]: s for s in subs}
         next_scores = {f["key"]: f["score"] for f in standing["next_level_focus"]}
         ranked = [by_key[f["key"]] for f in standing["next_level_focus"] if f["key"] in by_key]
         rank_value = lambda s: next_scores[s["key"]]   # noqa: E731
@@ -136,11 +136,18 @@ def build(cmmm: dict, doc: dict | None, answers: dict, peers: dict | None) -> di
                        "current": n == k + 1})
     strong = [s for s in sorted(subs, key=lambda s: -(s["score"] or 0)) if s["applicable"]]
     if standing:               # scoring 2026.11: the same lists as the result page
-        by_key = {s["key"]: s for s in subs}
         strong = [by_key[key] for key in standing["strengths"]]
     top = ranking.first(strong, lambda s: s["score"], 3)
     bottom = ranking.first(ranked, rank_value, 3)
     next_label = CMMM_LEVEL_NAMES.get(min(k + 1, 5), "")
+
+    def tied(cut: ranking.Cut) -> str:
+        """“另有 15 个子域与装备的五级要求得分同为 0.5”, or "" when the cut splits no tie."""
+        if not cut.tied_left_out:
+            return ""
+        what = f"的{next_label}要求得分" if by_next_level else "得分"
+        return f"另有 {cut.tied_left_out} 个子域与{cut.shown[-1]['name']}{what}同为 {num(cut.value)}"
+
     sentences = standing_sentences(k, cmmm, level_info)
     return {
         **sentences,
@@ -163,17 +170,11 @@ def build(cmmm: dict, doc: dict | None, answers: dict, peers: dict | None) -> di
         "focus": focus,
         "focus_rule": (f"按迈向{next_label}的要求得分从低到高列出（同分的按子域权重从高到低）" if by_next_level
                        else "按子域得分从低到高列出"),
-        "focus_more": (f"另有 {weakest_cut.tied_left_out} 个子域与{weakest[-1]['name']}的"
-                       + (f"{next_label}要求得分同为 {num(weakest_cut.value)}" if by_next_level
-                          else f"得分同为 {num(weakest_cut.value)}") + "，未逐一列出。")
-        if weakest_cut.tied_left_out else "",
+        "focus_more": tied(weakest_cut) + "，未逐一列出。" if weakest_cut.tied_left_out else "",
         "top": [s["name"] for s in top.shown],
         "top_more": top.tied_left_out,
         "bottom": [s["name"] for s in bottom.shown],
-        "bottom_tie": ((f"另有 {bottom.tied_left_out} 个子域与{bottom.shown[-1]['name']}的{next_label}要求得分同为 "
-                        f"{num(bottom.value)}，同分的按子域权重排列") if by_next_level else
-                       f"另有 {bottom.tied_left_out} 个子域与{bottom.shown[-1]['name']}得分同为 {num(bottom.value)}")
-        if bottom.tied_left_out else "",
+        "bottom_tie": tied(bottom) + ("，同分的按子域权重排列" if by_next_level and bottom.tied_left_out else ""),
         "bottom_label": f"迈向{next_label}最需补强的子域" if by_next_level else "最需补强的子域",
         "gap_count": len(gaps),
         "tailored_out": [s["name"] for s in subs if s["tailored"]],
