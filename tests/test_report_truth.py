@@ -317,3 +317,10 @@ def test_many_scenes_at_the_lowest_level_are_counted_not_picked(reports):
 
 def test_a_report_at_level_five_has_no_next_level_requirements_section(reports):
     assert "重点补强子域" not in reports["all levels achieved"].text
+
+
+def test_a_rate_in_a_recommendations_reason_reads_as_in_the_key_figures(reports):
+    report = reports["mid process"]         # 18 of 32 machines networked: 56.25%, rounded half-up
+    rate = pct(report.result["indicators"]["networking_rate"])
+    assert rate == "56.3%"
+    assert f"生产设备联网率{rate}，低于60%" in report.text and "56.2%" not in report.text

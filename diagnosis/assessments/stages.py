@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..instruments import Document
+from ..numbers import fixed
 from ..scoring import cmmm as cmmm_mod
 from ..scoring.profile import fields as profile_fields
 
@@ -80,7 +81,7 @@ class CmmmProgress:
         if level == 1:
             return "从一级（规划级）开始评估：请逐条判断本企业满足要求的程度。"
         prev = level - 1
-        return (f"已达到{LEVEL_NAMES[prev]}（{LEVEL_NAMES[prev]}得分 {self.level_scores[prev]:.2f} ≥ 0.8），"
+        return (f"已达到{LEVEL_NAMES[prev]}（{LEVEL_NAMES[prev]}得分 {fixed(self.level_scores[prev], 2)} ≥ 0.8），"
                 f"继续评估{LEVEL_NAMES[level]}。")
 
     def stop_reason(self) -> str:
@@ -89,7 +90,7 @@ class CmmmProgress:
             return "五个等级均已达到，成熟度评估完成。"
         level = k + 1
         score = self.level_scores.get(level, 0.0)
-        return (f"{LEVEL_NAMES[level]}得分 {score:.2f}，未达到 0.8，评估到此为止；"
+        return (f"{LEVEL_NAMES[level]}得分 {fixed(score, 2)}，未达到 0.8，评估到此为止；"
                 f"更高等级的要求不再询问，按 0 计。")
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from .figures import Figures, implied_option
+from ..numbers import pct
 
 EXPLAIN_PREFIX = "explain."
 EXPLANATION_MAX = 500
@@ -51,7 +52,7 @@ def _flag(fid: str, severity: str, title: str, message: str, part: str, keys: li
 
 
 def _pct(v: float) -> str:
-    return f"{v * 100:.1f}%"
+    return pct(v)
 
 
 def _networking_text(i: Inputs) -> str:

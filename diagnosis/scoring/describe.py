@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..numbers import num, pct
+
 ROBOTS = "profile.robots"
 _EMPTY: dict = {}
 
@@ -79,7 +81,7 @@ class Describer:
         if value is None:
             return "未填写"
         if fact in self.ratios:
-            return f"{value * 100:.1f}%"
+            return pct(value)             # the report's and the result page's rounding (half-up)
         opts = self.options.get(fact)
         if isinstance(value, list):
             return "、".join(opts.get(v, v) if opts else v for v in value) if value else "均未选择"
@@ -139,7 +141,7 @@ class Describer:
         if fact.startswith("subdomain."):
             level = facts.get("cmmm.target_level")
             level_name = self.cmmm_levels.get(level, f"{level}级")
-            return f"{name}：{level_name}要求得分 {_num(round(value, 2))}，需达到 {_num(self.bar)}"
+            return f"{name}：{level_name}要求得分 {num(value)}，需达到 {_num(self.bar)}"
         if fact.startswith("indicator."):
             text = f"{name} {shown}"
             if "below" in cond:

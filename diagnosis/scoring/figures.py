@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ..numbers import num, pct, rounded
+
 from .versioned import per_version
 
 Number = float | int
@@ -89,15 +91,13 @@ def band_of(figs: Figures, qid: str, rate: float) -> str | None:
 
 
 def _pct(value: float) -> str:
-    return f"{value * 100:.1f}%"
+    return pct(value)
 
 
 def _num(value: float) -> str:
     if abs(value) >= 1000:
-        return f"{value:,.0f}"
-    if abs(value) >= 1:
-        return f"{value:.2f}".rstrip("0").rstrip(".")
-    return f"{value:.3f}".rstrip("0").rstrip(".")
+        return f"{rounded(value, 0):,}"
+    return num(value, 2 if abs(value) >= 1 else 3)
 
 
 def implied_option(figs: Figures | None, qid: str, profile: dict, answers: dict, text: bool = True
@@ -134,8 +134,8 @@ def implied_option(figs: Figures | None, qid: str, profile: dict, answers: dict,
            "current": current, "previous": previous, "figures": {cn: a, cd: b, pn: c, pd: d}}
     if text:
         unit = f" {spec['unit']}" if spec.get("unit") else ""
-        moved = {"flat": "基本持平", "up": f"上升 {abs(change) * 100:.1f}%",
-                 "down": f"下降 {abs(change) * 100:.1f}%"}[direction]
+        moved = {"flat": "基本持平", "up": f"上升 {pct(abs(change))}",
+                 "down": f"下降 {pct(abs(change))}"}[direction]
         out["text"] = (f"按填写的数字，{spec['measure']}由前年的 {_num(previous)}{unit} 变为上年的 {_num(current)}{unit}"
                        f"（{moved}），对应“{option}. {_option_text(figs, qid, option)}”")
     return out

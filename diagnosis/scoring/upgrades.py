@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from ..numbers import pct
 from .estimates import estimate, quantity
 
 Facts = dict[str, Any]
@@ -543,7 +544,7 @@ def _targets(c: _Catalog, up: dict, rec: dict, facts: Facts, details: dict, plan
         return None
     estimated = bool((details.get(key) or {}).get("estimated"))
     name = names.get(f"indicator.{key}", key)
-    shown = "未填写" if current is None else f"{current * 100:.1f}%" + ("（估算）" if estimated else "")
+    shown = "未填写" if current is None else pct(current) + ("（估算）" if estimated else "")
     steps = " → ".join(f"{v['value'] * 100:g}%（{c.shorts[v['phase']]}末）" for v in path)
     out: dict[str, Any] = {"indicator": key, "name": name, "current": current, "estimated": estimated,
                            "path": path, "text": f"{name} {shown} → {steps}"}

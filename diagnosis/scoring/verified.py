@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..numbers import fixed
+
 VERIFIED, DISPUTED = "verified", "disputed"
 
 
@@ -60,8 +62,8 @@ def comparison(self_levels: dict[str, Any], verified_levels: dict[str, Any]) -> 
                      "verified": f"{b['grade_label']}（{b['total']:g} 分）", "differs": a != b})
     a, b = self_levels.get("cmmm"), verified_levels.get("cmmm")
     if a and b:
-        rows.append({"name": "智能制造能力成熟度", "self": f"{a['level_label']}（S = {a['score']:.2f}）",
-                     "verified": f"{b['level_label']}（S = {b['score']:.2f}）",
+        rows.append({"name": "智能制造能力成熟度", "self": f"{a['level_label']}（S = {fixed(a['score'], 2)}）",
+                     "verified": f"{b['level_label']}（S = {fixed(b['score'], 2)}）",
                      "differs": (a["level_label"], a["score"]) != (b["level_label"], b["score"])})
         for key, sd in a["subdomains"].items():
             other = b["subdomains"].get(key, {}).get("score")
@@ -72,4 +74,4 @@ def comparison(self_levels: dict[str, Any], verified_levels: dict[str, Any]) -> 
 
 
 def _num(value) -> str:
-    return "—" if value is None else f"{value:.2f}"
+    return "—" if value is None else fixed(value, 2)

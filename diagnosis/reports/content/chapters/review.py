@@ -5,6 +5,7 @@ levels recomputed on the verified answers beside the self-assessed ones where th
 The result page shows the same display values (``reports.web.result_page``)."""
 from __future__ import annotations
 
+from ....numbers import pct
 from ....scoring.verified import comparison
 from ..formatting import cn_date, text as _text
 
@@ -32,7 +33,7 @@ def build(review: dict | None) -> dict | None:
         "paragraphs": _paragraphs(review.get("opinion")),
         "domains": [{"name": _text(k), "paragraphs": _paragraphs(v)} for k, v in (review.get("domains") or {}).items()],
         "coverage": ({"verified": cov["verified"], "disputed": cov["disputed"], "answers": cov["answers"],
-                      "share": f"{cov['share'] * 100:.0f}%"} if cov and (cov["verified"] or cov["disputed"]) else None),
+                      "share": pct(cov['share'], 0)} if cov and (cov["verified"] or cov["disputed"]) else None),
         "disputed": [{k: _text(v) for k, v in d.items()} for d in review.get("disputed") or []],
         "decisions": [{"title": _text(d["title"]), "decision": DECISIONS.get(d["decision"], _text(d["decision"])),
                        "reason": _text(d.get("reason"))} for d in review.get("decisions") or []],
