@@ -51,17 +51,13 @@ def _flag(fid: str, severity: str, title: str, message: str, part: str, keys: li
             "message": message, "part": part, "keys": keys}
 
 
-def _pct(v: float) -> str:
-    return pct(v)
-
-
 def _networking_text(i: Inputs) -> str:
     rate = i.indicators.get("networking_rate")
     detail = i.indicator_details.get("networking_rate") or {}
     total, networked = i.profile.get("equipment_total"), i.profile.get("equipment_networked")
     if detail.get("source") == "profile" and total:
-        return f"生产设备联网率 {_pct(rate)}（{networked}/{total} 台）"
-    return f"生产设备联网率约 {_pct(rate)}（{detail.get('basis', '')}）" if detail.get("estimated") else f"生产设备联网率 {_pct(rate)}"
+        return f"生产设备联网率 {pct(rate)}（{networked}/{total} 台）"
+    return f"生产设备联网率约 {pct(rate)}（{detail.get('basis', '')}）" if detail.get("estimated") else f"生产设备联网率 {pct(rate)}"
 
 
 def cmmm_vs_networking(i: Inputs) -> dict | None:

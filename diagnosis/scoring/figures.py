@@ -90,10 +90,6 @@ def band_of(figs: Figures, qid: str, rate: float) -> str | None:
     return None
 
 
-def _pct(value: float) -> str:
-    return pct(value)
-
-
 def _num(value: float) -> str:
     if abs(value) >= 1000:
         return f"{rounded(value, 0):,}"
@@ -118,7 +114,7 @@ def implied_option(figs: Figures | None, qid: str, profile: dict, answers: dict,
         out = {"option": option, "rate": rate, "kind": "band",
                "figures": {spec["numerator"]: num, spec["denominator"]: den}}
         if text:
-            out["text"] = (f"按{spec.get('source') or '填写的数字'}计算为 {_pct(rate)}"
+            out["text"] = (f"按{spec.get('source') or '填写的数字'}计算为 {pct(rate)}"
                            f"（{_num(num)} ÷ {_num(den)}），对应“{option}. {_option_text(figs, qid, option)}”")
         return out
     (cn, cd), (pn, pd) = spec["current"], spec["previous"]
@@ -179,5 +175,5 @@ def derive_indicators(profile_doc: dict, figs: Figures | None, profile: dict, an
         values[key] = round(middle, 4)
         option = next(o["text"] for o in figs.questions[qid]["options"] if o["key"] == chosen)
         details[key] = {"estimated": True, "source": f"answer.{qid}",
-                        "basis": f"按第{n}题所选区间“{option}”取中值 {_pct(middle)} 估算"}
+                        "basis": f"按第{n}题所选区间“{option}”取中值 {pct(middle)} 估算"}
     return values, details

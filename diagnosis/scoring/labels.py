@@ -59,10 +59,6 @@ class Labels:
         return cls(**kw)
 
 
-def _pct(value: float | None, digits: int = 1) -> str:
-    return pct(value, digits)
-
-
 def _num(value: Any) -> str:
     return num(value)
 
@@ -88,7 +84,7 @@ def indicator_rows(targets: dict | None, profile_doc: dict, result: dict, profil
             value = inds.get(spec["indicator"])
             detail = details.get(spec["indicator"]) or {}
             row["estimated"] = bool(detail.get("estimated"))
-            row["value"] = _pct(value) + ("（估算）" if row["estimated"] else "")
+            row["value"] = pct(value) + ("（估算）" if row["estimated"] else "")
             if row["estimated"]:
                 row["note"] = detail.get("basis", "")
             if compare == "reference" or t is None:
@@ -97,7 +93,7 @@ def indicator_rows(targets: dict | None, profile_doc: dict, result: dict, profil
                 if compare == "rate" and target.get("note"):
                     row["note"] = (row["note"] + "；" if row["note"] else "") + target["note"]
             else:
-                row.update(target=_pct(t, 0), scope="规上企业平均")
+                row.update(target=pct(t, 0), scope="规上企业平均")
                 if value is None:
                     row.update(status="未填写")
                 elif value + 1e-9 >= t:
@@ -135,7 +131,7 @@ def indicator_rows(targets: dict | None, profile_doc: dict, result: dict, profil
                              "none": "未计入"}.get(status, "未填写")
             row["status_class"] = {"certified": "ok", "benchmarked": "ok", "none": "gap"}.get(status, "na")
         elif compare == "diagnosed" and t is not None:
-            row.update(value="已完成（本次诊断）" if submitted else "进行中", target=f"规上企业 {_pct(t, 0)}",
+            row.update(value="已完成（本次诊断）" if submitted else "进行中", target=f"规上企业 {pct(t, 0)}",
                        scope="全市规上企业", status="计入诊断覆盖" if submitted else "提交后计入",
                        status_class="ok" if submitted else "na")
         rows.append(row)
