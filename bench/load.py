@@ -167,13 +167,18 @@ class Server:
         return total / TICK
 
 
-def start_server(port: int, url: str, redis_url: str, workers: int, threads: int, secret: str) -> Server:
+def start_server(port: int, url: str, redis_url: str, workers: int, threads: int, secret: str,
+                 worker_class: str | None = None) -> Server:
     env = dict(os.environ, DATABASE_URL=url, REDIS_URL=redis_url, SECRET_KEY=secret)
     app = "diagnosis:create_app({'RATELIMIT_ENABLED': False})"
     cmd = [str(ROOT / ".venv/bin/gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
            "--backlog", "2048", "--log-level", "warning"]
     if threads > 1:
         cmd += ["--threads", str(threads)]
+        if worker_class:
+            cmd += ["--worker-class", worker_class]
+    else:       # gunicorn.conf.py names a threaded worker class
+        cmd += ["--worker-class", "sync"]
     process = subprocess.Popen([*cmd, app], cwd=ROOT, env=env, start_new_session=True)
     return Server(port, process)
 
@@ -464,11 +469,13 @@ async def main_async(args) -> None:
     secret = secrets.token_hex(32)
     accounts = prepare_database(url, args.users, password, secret)
     ports = [args.port + i for i in range(args.servers)]
-    servers = [start_server(p, url, redis_url, args.workers, args.threads, secret) for p in ports]
+    servers = [start_server(p, url, redis_url, args.workers, args.threads, secret, args.worker_class)
+               for p in ports]
     try:
         for s in servers:
             await wait_until_up(s)
-        kind = f"gthread, {args.threads} threads" if args.threads > 1 else "sync"
+        kind = (f"{args.worker_class or 'fair gthread'}, {args.threads} threads" if args.threads > 1
+                else "sync")
         print(f"{args.servers} gunicorn server(s) on port(s) {', '.join(map(str, ports))}, "
               f"{args.workers} {kind} workers each; load average {os.getloadavg()[0]:.2f}; "
               f"CPU check (2M-step Python loop) {python_speed():.0f} ms", flush=True)
@@ -517,7 +524,10 @@ def main() -> None:
     parser.add_argument("--ceiling-seconds", type=float, default=15)
     parser.add_argument("--servers", type=int, default=1, choices=[1, 2])
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers per server")
-    parser.add_argument("--threads", type=int, default=1, help="threads per worker (>1: gthread; 1: sync)")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="threads per worker (>1: the threaded worker of gunicorn.conf.py; 1: sync)")
+    parser.add_argument("--worker-class", default=None,
+                        help="with --threads > 1, another worker class (gthread: gunicorn's own, for comparison)")
     parser.add_argument("--port", type=int, default=5111)
     args = parser.parse_args()
     resource.setrlimit(resource.RLIMIT_NOFILE, (4096, 4096))
