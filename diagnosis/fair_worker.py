@@ -101,7 +101,13 @@ class FairThreadWorker(ThreadWorker):
             except Exception as error:  # noqa: BLE001 - no shared memory: plain gthread workers
                 cls.table_error = f"{type(error).__name__}: {error}"
 
+    _slot: int | None = None
+
     def init_process(self) -> None:
+        self.start_sharing()
+        super().init_process()      # runs the worker's loop until it stops
+
+    def start_sharing(self) -> None:
         self._slot = None
         missing = [name for name in _USED_ATTRIBUTES if not isinstance(getattr(self, name, None), int)]
         if missing:
@@ -113,7 +119,6 @@ class FairThreadWorker(ThreadWorker):
             self._slot = self.table.claim(os.getpid())
             if self._slot is None:
                 self._sharing_off(f"more than {SLOTS} workers")
-        super().init_process()
 
     def notify(self) -> None:
         super().notify()

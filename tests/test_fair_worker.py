@@ -143,3 +143,59 @@ def test_plain_gthread_workers_leave_kept_alive_connections_where_they_are(tmp_p
     before, after = _added_worker_takes_its_share(tmp_path, "gthread")
     assert list(before.values()) == [20]
     assert list(after.values()) == [20]
+
+
+# ------------------------------------------------------------------------------- fallbacks
+
+class _Log:
+    def __init__(self):
+        self.warnings: list[str] = []
+
+    def warning(self, message, *args):
+        self.warnings.append(message % args)
+
+
+def _worker(table) -> FairThreadWorker:
+    config = Config()
+    config.set("threads", 4)
+    worker = FairThreadWorker(1, os.getpid(), [], None, 30, config, _Log())
+    worker.table = table
+    return worker
+
+
+def test_without_the_shared_table_a_worker_serves_as_a_plain_gthread_worker_and_says_why():
+    worker = _worker(None)
+    worker.start_sharing()
+    worker.notify()
+    assert (worker.worker_connections, worker.max_keepalived) == (1000, 996)
+    assert "not shared out" in worker.log.warnings[0] and "no shared table" in worker.log.warnings[0]
+
+
+def test_a_gunicorn_without_the_attributes_used_leaves_the_worker_plain():
+    worker = _worker(FairThreadWorker.table)
+    del worker.max_keepalived
+    worker.start_sharing()
+    assert worker._slot is None
+    assert "no max_keepalived" in worker.log.warnings[0]
+
+
+def test_balancing_that_fails_restores_the_configured_limits_and_stops():
+    FairThreadWorker.setup()
+    worker = _worker(FairThreadWorker.table)
+    worker.start_sharing()
+    worker.nr_conns = 40
+    worker.notify()                              # the only live worker: its share is all of them
+    assert worker.max_keepalived == 996
+
+    class Broken:
+        def publish(self, slot, conns):
+            raise OSError("shared memory gone")
+
+        def release(self, slot, pid):
+            pass
+
+    worker.table, worker.worker_connections, worker.max_keepalived = Broken(), 7, 0
+    worker.notify()
+    assert (worker.worker_connections, worker.max_keepalived) == (1000, 996)
+    assert worker._slot is None and "shared memory gone" in worker.log.warnings[-1]
+    worker.notify()                              # and stays a plain worker
