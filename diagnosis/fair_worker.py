@@ -3,7 +3,7 @@
 gunicorn's gthread workers keep HTTP connections alive, and a connection stays with the worker that
 accepted it. Which worker accepts is a race, so clients that keep their connections (browsers served
 directly, a load balancer with upstream keep-alive, the load benchmark) end up split unevenly: in
-60 s runs of `bench/load.py` at 50 users the two workers of `make run` held 28/22, 11/39, 18/32 of
+30 s runs of `bench/load.py` at 50 users the two workers of `make run` held 28/22, 11/39, 18/32 of
 the connections, and a stage save's p95 went from 146 ms at an even split to 240 ms at 18/32,
 since the busier worker's users queue behind each other while the other worker has time to spare.
 
@@ -90,6 +90,7 @@ class FairThreadWorker(ThreadWorker):
 
     table: _Table | None = None
     table_error: str | None = None
+    _slot: int | None = None        # this worker's entry in the table; None: not sharing
 
     @classmethod
     def setup(cls) -> None:
@@ -100,8 +101,6 @@ class FairThreadWorker(ThreadWorker):
                 cls.table = _Table()
             except Exception as error:  # noqa: BLE001 - no shared memory: plain gthread workers
                 cls.table_error = f"{type(error).__name__}: {error}"
-
-    _slot: int | None = None
 
     def init_process(self) -> None:
         self.start_sharing()
