@@ -15,6 +15,8 @@ from enterprises import (CHEMICAL_PLANT, ELECTRICAL_LEADER, FOOD_PLANT, INFLATED
 from pypdf import PdfReader
 
 from diagnosis.accounts.enterprise_block import EnterpriseError, enterprise_block
+from diagnosis.demo import demo_payload
+from diagnosis.instruments import load_library
 from diagnosis.numbers import num, pct
 from diagnosis.reports.content.offline import content_number, offline_input
 from diagnosis.reports.engine.render import render_pdf
@@ -34,6 +36,7 @@ KINDS = {
     "SME-only": SME_ONLY_WEAK,
     "all levels achieved": ALL_LEVELS,
     "inflated self-ratings": INFLATED,
+    "the demo diagnosis": demo_payload(load_library()),
 }
 TODAY = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)
 
@@ -324,3 +327,54 @@ def test_a_rate_in_a_recommendations_reason_reads_as_in_the_key_figures(reports)
     rate = pct(report.result["indicators"]["networking_rate"])
     assert rate == "56.3%"
     assert f"生产设备联网率{rate}，低于60%" in report.text and "56.2%" not in report.text
+
+
+FOCUS_ENTRY = re.compile(r"^\s*(\S+)\s*当前([\d.]+)分，目标(\S)级")
+LEVEL_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5}
+
+
+def test_each_weak_sub_domain_is_shown_the_requirements_of_its_own_next_level(reports):
+    checked = 0
+    for kind, report in reports.items():
+        cmmm = report.result.get("cmmm")
+        if not cmmm or cmmm["achieved"] == 5:
+            continue
+        by_name = {sd["name"]: sd for sd in cmmm["subdomains"].values()}
+        lines = "\n".join(report.pages).split("重点补强子域：下一等级的要求")[1].splitlines()
+        for i, line in enumerate(lines):
+            entry = FOCUS_ENTRY.match(line)
+            if not entry:
+                continue
+            sd = by_name[entry.group(1)]
+            expected = min(max(sd["achieved"] + 1, sd["min_level"]), 5)
+            assert LEVEL_DIGITS[entry.group(3)] == expected, (kind, line)
+            following = next(x for x in lines[i + 1:] if x.strip())
+            assert following.strip().startswith(f"{sd['code']}{expected}."), (kind, line, following)
+            checked += 1
+        assert "已达到最高等级" not in report.text and "没有该子域在这一等级的要求条目" not in report.text, kind
+    assert checked >= 16       # four to six sub-domains in each of the reports below level 5
+
+
+def test_a_sub_domain_below_its_first_level_reads_as_not_yet_at_that_level(reports):
+    report = reports["mid discrete"]       # 产品服务 has requirements from 三级 on; it scores 0.5 there
+    assert "产品服务0.5（未达三级）" in report.text
+    assert "产品服务0.5（未达一级）" not in report.text
+    demo = reports["the demo diagnosis"]    # 数据 and 物流 start at 二级 and score 0.75 there
+    assert "数据0.75（未达二级）" in demo.text and "物流0.75（未达二级）" in demo.text
+
+
+def test_a_sub_domain_with_nothing_asked_at_the_reference_level_is_not_called_a_strength(reports):
+    report = reports["mid discrete"]       # level 2 reached; 产品服务 is judged from 三级 on
+    summary = report.text.split("各能力域小结")[1].split("重点补强子域")[0]
+    for listed in re.findall(r"达标及以上：(.*?)；", summary):
+        assert "产品服务" not in listed.split("、")
+    assert "产品服务自三级起评" in summary
+    assert "其中产品服务的要求从三级起，在参照等级没有要求，记为达标，小结中单独列出" in report.text
+
+
+def test_the_gaps_chapter_states_the_standing_rule_its_judgements_follow(reports):
+    with_maturity = [r for r in reports.values() if r.result.get("cmmm")]
+    assert len(with_maturity) == len(reports) - 1          # all but the SME-only report
+    for report in with_maturity:
+        assert "在参照等级有要求而未达到的为短板" in report.text
+        assert "子域得分不低于参照等级的为优势" not in report.text

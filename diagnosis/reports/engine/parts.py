@@ -74,10 +74,12 @@ def boundaries(body: ET.Element) -> list[int]:
             if i > 0 and child.get(CHAPTER_MARK) is not None and child.get("id")]
 
 
-def split(root: ET.Element, cut: int | None = None, lighter_by: float = 0.0) -> Parts | None:
+def split(root: ET.Element, cut: int | None = None, lighter_by: float = 0.0,
+          assignment: list[int] | None = None) -> Parts | None:
     """The report as two documents of about equal layout cost, or with one of them lighter by
     ``lighter_by`` of the whole (either one: the caller picks by ``Parts.weights``). ``cut``:
-    instead, the report up to that top-level element (which must be a boundary) and the rest.
+    instead, the report up to that top-level element (which must be a boundary) and the rest;
+    ``assignment``: instead, the document (0 or 1) of each chapter group, the first in 0.
     ``None`` when there is no boundary to cut at."""
     head, body = root.find("head"), root.find("body")
     if head is None or body is None:
@@ -91,7 +93,10 @@ def split(root: ET.Element, cut: int | None = None, lighter_by: float = 0.0) -> 
     starts = [0, *marks]
     spans = [(start, end) for start, end in zip(starts, [*marks, len(children)])]
     costs = [sum(weight(child) for child in children[a:b]) for a, b in spans]
-    if cut is not None:
+    if assignment is not None:
+        if len(assignment) != len(spans) or assignment[0] != 0 or set(assignment) != {0, 1}:
+            raise ValueError(f"an assignment gives each of the {len(spans)} groups a document, 0 first, both used")
+    elif cut is not None:
         assignment = [0 if a < cut else 1 for a, _ in spans]
     else:
         assignment = _balanced(costs, round(lighter_by * sum(costs)))

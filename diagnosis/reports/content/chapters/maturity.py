@@ -33,7 +33,16 @@ def build(cmmm: dict, doc: dict | None, answers: dict, peers: dict | None) -> di
     for key, sd in (cmmm.get("subdomains") or {}).items():
         score = sd.get("score")
         applicable = sd.get("applicable", True) and score is not None
-        reached = int(math.floor(score + 1e-9)) if applicable else None
+        # The level a sub-domain starts at (数据 at 二级, 产品服务 at 三级): nothing below it is asked.
+        start = int(sd.get("min_level") or doc_subs.get(key, {}).get("min_level") or 1)
+        if not applicable:
+            reached = None
+        elif "achieved" in sd:      # scoring 2026.11: only the levels it has requirements at count
+            reached = int(sd["achieved"])
+        else:
+            reached = int(math.floor(score + 1e-9))
+        reached_label = (CMMM_LEVEL_NAMES.get(reached, "—") if reached else f"未达{CMMM_LEVEL_NAMES[start]}"
+                         ) if applicable else "—"
         if "status" in sd:     # scoring 2026.11: one standing rule, and 未评估 is neither strength nor gap
             status = sd["status_label"]
             status_class = {"strength": "lead", "on_par": "ok", "gap": "gap"}.get(sd["status"], "na")
@@ -50,10 +59,13 @@ def build(cmmm: dict, doc: dict | None, answers: dict, peers: dict | None) -> di
         subs.append({
             "key": key, "name": sd["name"], "code": sd.get("code", ""), "group": group, "order": order,
             "score": score, "score_text": num(score) if applicable else "—",
-            "score_level": (f"{num(score)}（{CMMM_LEVEL_NAMES.get(reached, '—')}）" if applicable else "—"),
-            "reached": CMMM_LEVEL_NAMES.get(reached, "—") if applicable else "—",
+            "score_level": f"{num(score)}（{reached_label}）" if applicable else "—",
+            "reached": reached_label, "reached_level": reached or 0, "start": start,
             "status": status, "status_class": status_class, "applicable": applicable,
             "strength": (sd["status"] in ("strength", "on_par")) if "status" in sd else (applicable and score + 1e-9 >= reference),
+            # Standing 2026.11 calls a sub-domain whose requirements start above the reference level
+            # 达标: nothing was asked of it there. It is named apart, never as a strength.
+            "starts_above": "status" in sd and applicable and start > reference and sd["status"] == "on_par",
             "tailored": sd.get("status") == "tailored" if "status" in sd else not applicable,
             "peer_text": num(peer) if peer is not None else "—",
             "diff_text": (("+" if score - peer >= 0 else "") + num(score - peer))
@@ -80,10 +92,15 @@ def build(cmmm: dict, doc: dict | None, answers: dict, peers: dict | None) -> di
         if not groups or groups[-1]["name"] != s["group"]:
             groups.append({"name": s["group"], "rows": []})
         groups[-1]["rows"].append(s)
+    standing_rule = any("status" in sd for sd in (cmmm.get("subdomains") or {}).values())
     for g in groups:
-        g["strengths"] = "、".join(s["name"] for s in g["rows"] if s["strength"]) or "无"
+        g["strengths"] = "、".join(s["name"] for s in g["rows"] if s["strength"] and not s["starts_above"]) or "无"
         g["gaps"] = "、".join(s["name"] for s in g["rows"] if s["applicable"] and not s["strength"]) or "无"
+        g["starts_above"] = "；".join(f"{s['name']}自{CMMM_LEVEL_NAMES[s['start']]}起评"
+                                     for s in g["rows"] if s["starts_above"])
         g["assessed"] = any(s["applicable"] for s in g["rows"])
+    starting_above = "、".join(f"{s['name']}的要求从{CMMM_LEVEL_NAMES[s['start']]}起"
+                              for s in subs if s["starts_above"])
 
     # The weakest sub-domains, with the requirement items of the next level and the current rating.
     # With the standing of scoring 2026.11 the order is the result page's: the next level's score,
@@ -104,7 +121,8 @@ def build(cmmm: dict, doc: dict | None, answers: dict, peers: dict | None) -> di
     weakest = weakest_cut.shown
     focus = []
     for s in weakest:
-        nxt = min(int(math.floor(s["score"] + 1e-9)) + 1, 5)
+        # The sub-domain's own next level: one above what it reached, and never below its first level.
+        nxt = min(max(s["reached_level"] + 1, s["start"]), 5)
         items = []
         for item in (doc_subs.get(s["key"], {}).get("levels") or {}).get(str(nxt), []):
             if item["id"] in answers:
@@ -167,6 +185,9 @@ def build(cmmm: dict, doc: dict | None, answers: dict, peers: dict | None) -> di
         "peer_note": peer_note,
         "peer_shown": peer_ok,
         "groups": groups,
+        "standing_rule": standing_rule,
+        "starting_above": starting_above,
+        "strengths_label": "达标及以上" if standing_rule else "优势",
         "focus": focus,
         "focus_rule": (f"按迈向{next_label}的要求得分从低到高列出（同分的按子域权重从高到低）" if by_next_level
                        else "按子域得分从低到高列出"),
