@@ -134,6 +134,14 @@ def test_an_estimate_scaling_with_an_unknown_quantity_is_an_error(folder):
         load_library(folder)
 
 
+def test_a_next_step_of_a_system_in_use_without_its_own_estimate_is_an_error(folder):
+    def change(d):
+        del next(u for u in d["upgrades"] if u["id"] == "crm")["system"]["next"][2]["estimate"]
+    edit(folder / "upgrades.yaml", change)
+    with pytest.raises(DataFileError, match=r"upgrades\.yaml.*system\.next\.2\.estimate: is missing"):
+        load_library(folder)
+
+
 def test_a_policy_text_with_an_unknown_placeholder_is_an_error(folder):
     edit(folder / "policies.yaml", lambda d: d["policies"][0]["outcomes"][0].update(text="等级为{grade}"))
     with pytest.raises(DataFileError, match=r"policies\[0\]\.outcomes\[0\]\.text: unknown placeholder \{grade\}"):

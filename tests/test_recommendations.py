@@ -255,6 +255,23 @@ def test_a_system_at_the_top_scene_level_is_not_recommended(up):
     assert up["id"] not in recs_of_result(score(_system_payload(up, 4)))
 
 
+@pytest.mark.parametrize("up", [u for u in SYSTEMS if u["system"]["next"]], ids=lambda u: u["id"])
+def test_a_system_in_use_is_estimated_for_its_next_step_not_for_its_introduction(up):
+    from diagnosis.scoring.labels import estimate_basis
+    for level, step in up["system"]["next"].items():
+        rec = recs_of_result(score(_system_payload(up, int(level)))).get(up["id"])
+        if rec is None:
+            continue
+        own, intro = step["estimate"], up["estimate"]
+        assert rec["estimate"]["investment"]["range"] == own["investment"]["typical"], level
+        if not rec["estimate"]["payback"]["computed"]:       # energy and labour paybacks are worked out
+            assert rec["estimate"]["payback"]["years"] == own["payback"]["years"], level
+        if own["benefit"]["kind"] == "text":
+            assert own["benefit"]["text"].rstrip("。") in rec["estimate"]["text"]
+            assert intro["benefit"].get("text", "—").rstrip("。") not in rec["estimate"]["text"]
+        assert estimate_basis(LIB, up["id"], int(level))["investment"] == own["investment"]["basis"]
+
+
 def test_mes_and_wms_in_use_become_their_next_steps():
     recs = recs_of("mid discrete: (b) machinery plant")
     assert recs["mes"]["action"] == "integrate" and recs["mes"]["title"] == "MES 与设备、质量、仓储系统集成"

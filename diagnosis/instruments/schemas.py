@@ -448,7 +448,7 @@ def validate_upgrades(c: Checker, d: dict) -> None:
                 if not (isinstance(code, str) and len(code) == 2 and code.isdigit()):
                     c.fail(join(join(p, key), ii), f"must be a quoted two-digit GB/T 4754 code, not {code!r}")
         if "system" in up:
-            _system(c, up["system"], join(p, "system"))
+            _system(c, up["system"], join(p, "system"), up)
         if "estimate" in up:
             _estimate(c, up["estimate"], join(p, "estimate"), up)
         if "milestones" in up:
@@ -493,8 +493,11 @@ def _steps(c: Checker, steps, p: str) -> None:
         c.text(step, join(p, si))
 
 
-def _system(c: Checker, system, p: str) -> None:
-    """A system-type upgrade: which scenes say whether the system is in use, and the next steps then."""
+def _system(c: Checker, system, p: str, up: dict) -> None:
+    """A system-type upgrade: which scenes say whether the system is in use, and the next steps then.
+
+    Each next step carries its own estimate when the upgrade has one: integrating or optimizing a
+    system in use costs and yields something else than introducing it."""
     c.mapping(system, p, ("scenes", "in_use_from", "next"), ("subdomain",))
     for si, scene in enumerate(c.seq(system["scenes"], join(p, "scenes"), 1)):
         c.key(scene, join(join(p, "scenes"), si))
@@ -506,10 +509,15 @@ def _system(c: Checker, system, p: str) -> None:
         lp = join(join(p, "next"), level)
         if level not in ("1", "2", "3", "4") or int(level) < system["in_use_from"]:
             c.fail(lp, f"must be a scene level from in_use_from ({system['in_use_from']}) to 4")
-        c.mapping(step, lp, ("title", "summary", "steps"))
+        c.mapping(step, lp, ("title", "summary", "steps"), ("estimate",))
         c.text(step["title"], join(lp, "title"))
         c.text(step["summary"], join(lp, "summary"))
         _steps(c, step["steps"], join(lp, "steps"))
+        if "estimate" in step:
+            _estimate(c, step["estimate"], join(lp, "estimate"), up)
+        elif "estimate" in up:
+            c.fail(join(lp, "estimate"), "is missing: the upgrade has an estimate, and the introduction's "
+                                         "costs and benefits are not those of this next step")
 
 
 def _estimate(c: Checker, est, p: str, up: dict) -> None:

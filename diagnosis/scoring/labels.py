@@ -147,10 +147,12 @@ def policy(library, policy_id: str) -> dict | None:
     return None
 
 
-def estimate_basis(library, upgrade_id: str) -> dict[str, str] | None:
-    """Where the ranges of an upgrade's estimate come from (investment, benefit, payback)."""
+def estimate_basis(library, upgrade_id: str, system_level: int | None = None) -> dict[str, str] | None:
+    """Where the ranges of an upgrade's estimate come from (investment, benefit, payback); with the
+    ``system_level`` of a recommendation for a system in use, those of its next step."""
     for doc in library.of_kind("upgrades"):
         for up in doc.data["upgrades"]:
             if up["id"] == upgrade_id and up.get("estimate"):
-                return _estimate_basis(up["estimate"], doc.data["estimates"])
+                step = ((up.get("system") or {}).get("next") or {}).get(str(system_level)) or {}
+                return _estimate_basis(step.get("estimate") or up["estimate"], doc.data["estimates"])
     return None

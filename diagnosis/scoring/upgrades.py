@@ -411,7 +411,7 @@ def recommend(catalog: dict, facts: Facts, describe, version: str | None = None,
             workers = {name: facts.get(field) for field, name in u.workers if (facts.get(field) or 0) > 0}
             rec["applications"] = sorted(({"type": k, "workers": v} for k, v in workers.items()),
                                          key=lambda a: -a["workers"])
-        rec["estimate"] = _estimate(u, catalog, counts, workers, version)
+        rec["estimate"] = _estimate(u, catalog, counts, workers, version, variant.get("estimate"), level)
         selected[up["id"]] = rec
         chosen.append(u)
     meta = {}
@@ -442,24 +442,27 @@ def _quantities(spec: dict | None) -> tuple[str, ...]:
 _CONSTANT_ESTIMATES: dict[tuple, dict | None] = {}
 
 
-def _estimate(u: _Upgrade, catalog: dict, counts: dict, workers: dict, version: str | None) -> dict | None:
-    spec = u.up.get("estimate")
+def _estimate(u: _Upgrade, catalog: dict, counts: dict, workers: dict, version: str | None,
+              own: dict | None = None, level: int | None = None) -> dict | None:
+    """The upgrade's estimate; ``own`` is that of the next step of a system in use (at ``level``)."""
+    spec = own or u.up.get("estimate")
     if not spec:
         return None
-    if not u.quantities:            # a typical range only: the same for every enterprise
-        key = (version, u.up["id"]) if version else None
+    quantities = _quantities(own) if own else u.quantities
+    if not quantities:            # a typical range only: the same for every enterprise
+        key = (version, u.up["id"], level) if version else None
         hit = _CONSTANT_ESTIMATES.get(key) if key else None
         if hit is None:
             hit = estimate(spec, catalog["estimates"], {}, [])
             if key:
                 _CONSTANT_ESTIMATES[key] = hit
         return hit
-    values = tuple([quantity(name, counts, workers) for name in u.quantities])
+    values = tuple([quantity(name, counts, workers) for name in quantities])
     jobs = tuple(sorted(workers, key=lambda k: -workers[k])) if workers else ()
-    key = (version, u.up["id"], values, jobs)
+    key = (version, u.up["id"], level, values, jobs)
     hit = _ESTIMATES.get(key)
     if hit is None:
-        hit = _ESTIMATES.put(key, estimate(spec, catalog["estimates"], dict(zip(u.quantities, values)), list(jobs)))
+        hit = _ESTIMATES.put(key, estimate(spec, catalog["estimates"], dict(zip(quantities, values)), list(jobs)))
     return hit
 
 
