@@ -372,6 +372,12 @@ def test_a_sub_domain_with_nothing_asked_at_the_reference_level_is_not_called_a_
     assert "其中产品服务的要求从三级起，在参照等级没有要求，记为达标，小结中单独列出" in report.text
 
 
+def test_the_radar_note_says_which_sub_domains_start_above_level_one(reports):
+    demo = reports["the demo diagnosis"]
+    assert "从其起始等级（多数为一级，数据、集成、物流为二级，产品服务为三级）起连续达成的最高等级" in demo.text
+    assert "该子域从一级起连续达成的最高等级" not in demo.text
+
+
 def test_the_gaps_chapter_states_the_standing_rule_its_judgements_follow(reports):
     with_maturity = [r for r in reports.values() if r.result.get("cmmm")]
     assert len(with_maturity) == len(reports) - 1          # all but the SME-only report

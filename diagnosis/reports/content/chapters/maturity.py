@@ -99,6 +99,11 @@ def build(cmmm: dict, doc: dict | None, answers: dict, peers: dict | None) -> di
         g["starts_above"] = "；".join(f"{s['name']}自{CMMM_LEVEL_NAMES[s['start']]}起评"
                                      for s in g["rows"] if s["starts_above"])
         g["assessed"] = any(s["applicable"] for s in g["rows"])
+    by_start: dict[int, list[str]] = {}
+    for sd in (doc or {}).get("subdomains", []):
+        if int(sd.get("min_level") or 1) > 1:
+            by_start.setdefault(int(sd["min_level"]), []).append(sd["name"])
+    later_starts = "，".join(f"{'、'.join(names)}为{CMMM_LEVEL_NAMES[level]}" for level, names in sorted(by_start.items()))
     starting_above = "、".join(f"{s['name']}的要求从{CMMM_LEVEL_NAMES[s['start']]}起"
                               for s in subs if s["starts_above"])
 
@@ -186,6 +191,7 @@ def build(cmmm: dict, doc: dict | None, answers: dict, peers: dict | None) -> di
         "peer_shown": peer_ok,
         "groups": groups,
         "standing_rule": standing_rule,
+        "later_starts": later_starts,
         "starting_above": starting_above,
         "strengths_label": "达标及以上" if standing_rule else "优势",
         "focus": focus,
