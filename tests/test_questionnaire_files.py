@@ -142,6 +142,12 @@ def test_a_next_step_of_a_system_in_use_without_its_own_estimate_is_an_error(fol
         load_library(folder)
 
 
+def test_an_empty_choice_text_on_a_row_that_is_not_a_choice_is_an_error(folder):
+    edit(folder / "targets.yaml", lambda d: d["report_rows"][0].update(none="没有"))
+    with pytest.raises(DataFileError, match=r"targets\.yaml.*report_rows\[0\]\.none: only a counted_if_any row"):
+        load_library(folder)
+
+
 def test_a_policy_text_with_an_unknown_placeholder_is_an_error(folder):
     edit(folder / "policies.yaml", lambda d: d["policies"][0]["outcomes"][0].update(text="等级为{grade}"))
     with pytest.raises(DataFileError, match=r"policies\[0\]\.outcomes\[0\]\.text: unknown placeholder \{grade\}"):

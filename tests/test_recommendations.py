@@ -334,6 +334,16 @@ def test_the_indicator_rows_come_from_the_targets_file():
     assert net["value"] == "5.0%（估算）" and net["estimated"] and "按第3题所选区间" in net["note"]
 
 
+def test_a_plant_that_ticked_no_cloud_layer_reads_as_not_on_the_cloud():
+    from diagnosis.scoring.labels import indicator_rows
+    profile = CASES["weak process: (a) food plant"][0]["profile"]
+    assert profile["cloud_layers"] == []
+    result = RESULTS["weak process: (a) food plant"]
+    rows = indicator_rows(LIB["targets"].data, LIB["profile"].data, result, profile, submitted=True)
+    cloud = next(r for r in rows if r["name"] == "企业上云")
+    assert cloud["value"] == "尚未上云" and cloud["status"] == "未计入"
+
+
 def test_every_estimate_has_its_basis_in_the_catalog():
     from diagnosis.scoring.labels import estimate_basis
     for up in UPGRADES["upgrades"]:

@@ -603,9 +603,13 @@ def validate_targets(c: Checker, d: dict) -> None:
     c.unique(keys, "indicators", "indicator key")
     for i, row in enumerate(c.seq(d["report_rows"], "report_rows", 1)):
         p = join("report_rows", i)
-        c.mapping(row, p, ("label", "compare"), ("indicator", "field", "target", "targets"))
+        c.mapping(row, p, ("label", "compare"), ("indicator", "field", "target", "targets", "none"))
         c.text(row["label"], join(p, "label"))
         c.one_of(row["compare"], join(p, "compare"), REPORT_COMPARES)
+        if "none" in row:           # what a counted_if_any row says when nothing is ticked
+            c.text(row["none"], join(p, "none"))
+            if row["compare"] != "counted_if_any":
+                c.fail(join(p, "none"), "only a counted_if_any row says what an empty choice means")
         for k in ("target",):
             if k in row:
                 c.one_of(row[k], join(p, k), keys)

@@ -114,7 +114,7 @@ def indicator_rows(targets: dict | None, profile_doc: dict, result: dict, profil
             layers = profile.get(spec["field"])
             texts = {o["key"]: o["text"].split("（")[0] for o in fields[spec["field"]].get("options", [])}
             if layers is not None:
-                row["value"] = "、".join(texts.get(x, x) for x in layers) if layers else "未选择"
+                row["value"] = "、".join(texts.get(x, x) for x in layers) if layers else spec.get("none", "均未选择")
             if t is not None:
                 row.update(target=f"{_num(t)} {target.get('unit', '')}".strip(), scope="全市合计")
             row["status"] = "计入" + target.get("name", "") if layers else ("未计入" if layers is not None else "未填写")
